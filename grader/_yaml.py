@@ -1,0 +1,294 @@
+"""Safe YAML reading that keeps the position of every value.
+
+We compose YAML to nodes (never construct arbitrary objects), refuse every tag outside
+the plain JSON-like core, and walk the node graph with a budget, so that an alias bomb
+("billion laughs") is refused in milliseconds instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from grader.errors import Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+_MERGE_TAG = _CORE + "merge"
+_MAP_TAG = _CORE + "map"
+_SEQ_TAG = _CORE + "seq"
+
+T = TypeVar("T")
+
+
+class _Budget(Exception):
+    """Raised when expanding aliases would visit more nodes than any real file has."""
+
+
+@dataclass
+class Checker:
+    """Reads YAML nodes into plain values, recording every problem with its position."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    _visits: int = 0
+    _constructor: yaml.SafeConstructor = field(default_factory=yaml.SafeConstructor)
+
+    # -- reporting -------------------------------------------------------------------
+    def error(self, node: yaml.Node | None, path: str, message: str) -> None:
+        line = col = None
+        if node is not None:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(self.file, line, col, path, message))
+
+    def _visit(self) -> None:
+        self._visits += 1
+        if self._visits > MAX_NODES:
+            raise _Budget
+
+    # -- shapes ----------------------------------------------------------------------
+    def mapping(
+        self,
+        node: yaml.Node,
+        path: str,
+        *,
+        allowed: Iterable[str],
+        required: Iterable[str] = (),
+        what: str = "a mapping",
+    ) -> dict[str, yaml.Node] | None:
+        """Check that ``node`` is a mapping with only ``allowed`` keys, all ``required`` ones."""
+        self._visit()
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, path, f"expected {what}, found {describe(node)}")
+            return None
+        allowed = list(allowed)
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in _merged_pairs(node):
+            self._visit()
+            key = self.scalar(key_node, path)
+            if not isinstance(key, str):
+                self.error(key_node, path, f"keys must be strings, found {describe(key_node)}")
+                continue
+            sub = join(path, key)
+            if key in out:
+                self.error(key_node, sub, "duplicate key (YAML would silently keep the last)")
+                continue
+            if key not in allowed:
+                self.error(key_node, sub, "unknown key" + suggest(key, allowed))
+                continue
+            out[key] = value_node
+        for key in required:
+            if key not in out:
+                self.error(node, join(path, key), "missing required key")
+        return out
+
+    def sequence(self, node: yaml.Node, path: str, *, nonempty: bool = True) -> list[yaml.Node]:
+        self._visit()
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, path, f"expected a list, found {describe(node)}")
+            return []
+        if nonempty and not node.value:
+            self.error(node, path, "must not be empty")
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, path: str) -> Any:
+        """The plain value of a scalar node; None (with an error) for anything else."""
+        self._visit()
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, path, f"expected a single value, found {describe(node)}")
+            return None
+        return self._constructor.construct_object(node, deep=True)
+
+    # -- typed values ----------------------------------------------------------------
+    def string(self, node: yaml.Node, path: str, *, nonempty: bool = True) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _CORE + "str":
+            # Numbers and booleans are accepted where text is expected only if quoted,
+            # so that `answer: yes` does not silently become True.
+            if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS - {_CORE + "null"}:
+                self._visit()
+                self.error(node, path, f"expected text, found {describe(node)} (quote it)")
+                return None
+            self.error(node, path, f"expected text, found {describe(node)}")
+            return None
+        value = self.scalar(node, path)
+        if nonempty and not str(value).strip():
+            self.error(node, path, "must not be empty")
+            return None
+        return str(value)
+
+    def number(self, node: yaml.Node, path: str) -> float | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_CORE + "int", _CORE + "float"):
+            value = self.scalar(node, path)
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                self.error(node, path, "must be a finite number")
+                return None
+            return number
+        self.error(node, path, f"expected a number, found {describe(node)}")
+        return None
+
+    def boolean(self, node: yaml.Node, path: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "bool":
+            return bool(self.scalar(node, path))
+        self.error(node, path, f"expected true or false, found {describe(node)}")
+        return None
+
+    def choice(self, node: yaml.Node, path: str, options: Sequence[str]) -> str | None:
+        value = self.string(node, path)
+        if value is None:
+            return None
+        if value not in options:
+            self.error(
+                node, path, f"'{value}' is not one of {', '.join(options)}" + suggest(value, options)
+            )
+            return None
+        return value
+
+    def strings(self, node: yaml.Node, path: str, *, nonempty: bool = True) -> list[str]:
+        items = self.sequence(node, path, nonempty=nonempty)
+        out = []
+        for i, item in enumerate(items):
+            value = self.string(item, f"{path}[{i}]")
+            if value is not None:
+                out.append(value)
+        return out
+
+    def each(
+        self, node: yaml.Node, path: str, read: Callable[[yaml.Node, str], T | None]
+    ) -> list[T]:
+        """Read every item of a list with ``read``, keeping the ones that are valid."""
+        out = []
+        for i, item in enumerate(self.sequence(node, path)):
+            value = read(item, f"{path}[{i}]")
+            if value is not None:
+                out.append(value)
+        return out
+
+
+def _merged_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Key/value pairs with YAML merge keys (``<<: *defaults``) expanded, own keys last."""
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    own: list[tuple[yaml.Node, yaml.Node]] = []
+    for key, value in node.value:
+        if key.tag == _MERGE_TAG:
+            sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for source in sources:
+                if isinstance(source, yaml.MappingNode):
+                    merged.extend(_merged_pairs(source))
+        else:
+            own.append((key, value))
+    own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
+    return [(k, v) for k, v in merged if k.value not in own_keys] + own
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def describe(node: yaml.Node | None) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    kind = {
+        "str": "text",
+        "int": "a number",
+        "float": "a number",
+        "bool": "a boolean",
+        "null": "nothing (null)",
+    }.get(node.tag.removeprefix(_CORE), node.tag)
+    shown = node.value if len(node.value) <= 30 else node.value[:27] + "..."
+    return f"{kind} '{shown}'" if node.tag != _CORE + "null" else kind
+
+
+def _check_tags(node: yaml.Node, checker: Checker, seen: set[int]) -> None:
+    """Refuse every non-core tag (``!!python/object``, custom ``!tags``) anywhere."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue  # an alias: the target was (or will be) checked once
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            ok = current.tag in _SCALAR_TAGS or current.tag == _CORE + "timestamp"
+            if current.tag == _CORE + "timestamp":
+                # Dates are not a value any field takes; read them as the text they are.
+                current.tag = _CORE + "str"
+        elif isinstance(current, yaml.MappingNode):
+            ok = current.tag == _MAP_TAG
+            for key, value in current.value:
+                if key.tag == _MERGE_TAG:
+                    stack.append(value)
+                else:
+                    stack.extend((key, value))
+        else:
+            ok = current.tag == _SEQ_TAG
+            stack.extend(current.value)
+        if not ok:
+            checker.error(current, "", f"YAML tag '{current.tag}' is not allowed")
+
+
+def compose(path: Path, checker: Checker, *, max_bytes: int = MAX_FILE_BYTES) -> yaml.Node | None:
+    """Read and compose one YAML file; problems go to ``checker``, never raise."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            checker.error(None, "", f"file is {size:,} bytes; the limit is {max_bytes:,}")
+            return None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        checker.error(None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    except OSError as exc:
+        checker.error(None, "", f"cannot read: {exc.strerror or exc}")
+        return None
+    return compose_text(text, checker)
+
+
+def compose_text(text: str, checker: Checker) -> yaml.Node | None:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        checker.problems.append(Problem(checker.file, line, col, "", f"YAML syntax error: {what}"))
+        return None
+    except yaml.YAMLError as exc:
+        checker.error(None, "", f"YAML syntax error: {exc}")
+        return None
+    if node is not None:
+        _check_tags(node, checker, set())
+        if checker.problems:
+            return None
+    return node
+
+
+def guarded(checker: Checker, read: Callable[[], T]) -> T | None:
+    """Run a reader; an alias bomb becomes one clear problem instead of a hang."""
+    try:
+        return read()
+    except _Budget:
+        checker.error(
+            None,
+            "",
+            f"the document expands to more than {MAX_NODES:,} values; "
+            "YAML aliases nested this deep look like an alias bomb and are refused",
+        )
+        return None
