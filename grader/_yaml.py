@@ -8,6 +8,7 @@ the plain JSON-like core, and walk the node graph with a budget, so that an alia
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ _MAP_TAG = _CORE + "map"
 _SEQ_TAG = _CORE + "seq"
 
 T = TypeVar("T")
+_LOOSE_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 class _Budget(Exception):
@@ -40,7 +42,9 @@ class Checker:
     file: str
     problems: list[Problem] = field(default_factory=list)
     _visits: int = 0
-    _constructor: yaml.SafeConstructor = field(default_factory=yaml.SafeConstructor)
+    _constructor: yaml.constructor.SafeConstructor = field(
+        default_factory=yaml.constructor.SafeConstructor
+    )
 
     # -- reporting -------------------------------------------------------------------
     def error(self, node: yaml.Node | None, path: str, message: str) -> None:
@@ -125,8 +129,16 @@ class Checker:
         return str(value)
 
     def number(self, node: yaml.Node, path: str) -> float | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_CORE + "int", _CORE + "float"):
-            value = self.scalar(node, path)
+        plain_float = (
+            isinstance(node, yaml.ScalarNode)
+            and node.style is None
+            and _LOOSE_FLOAT.match(node.value) is not None
+        )  # YAML 1.1 reads `1e-10` (no dot) as text; authors mean a number
+        if isinstance(node, yaml.ScalarNode) and (
+            node.tag in (_CORE + "int", _CORE + "float") or plain_float
+        ):
+            value = node.value if plain_float else self.scalar(node, path)
+            self._visit()
             number = float(value)
             if number != number or number in (float("inf"), float("-inf")):
                 self.error(node, path, "must be a finite number")
@@ -147,7 +159,9 @@ class Checker:
             return None
         if value not in options:
             self.error(
-                node, path, f"'{value}' is not one of {', '.join(options)}" + suggest(value, options)
+                node,
+                path,
+                f"'{value}' is not one of {', '.join(options)}" + suggest(value, options),
             )
             return None
         return value
@@ -273,11 +287,42 @@ def compose_text(text: str, checker: Checker) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         checker.error(None, "", f"YAML syntax error: {exc}")
         return None
+    except RecursionError:
+        checker.error(None, "", "the document is nested too deeply to be a bank")
+        return None
     if node is not None:
         _check_tags(node, checker, set())
         if checker.problems:
             return None
+        try:
+            too_big = _expanded_size(node, {}) > MAX_NODES
+        except RecursionError:
+            too_big = True
+        if too_big:
+            checker.error(
+                None,
+                "",
+                f"the document expands to more than {MAX_NODES:,} values through YAML aliases; "
+                "this looks like an alias bomb ('billion laughs') and is refused",
+            )
+            return None
     return node
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values the document has once aliases are expanded (memoised: linear time)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = MAX_NODES + 1  # a cycle through aliases expands forever
+    if isinstance(node, yaml.ScalarNode):
+        size = 1
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+    else:
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    size = min(size, MAX_NODES + 1)
+    memo[id(node)] = size
+    return size
 
 
 def guarded(checker: Checker, read: Callable[[], T]) -> T | None:

@@ -58,4 +58,6 @@ def resolve_exercise(name_or_path: str) -> Path:
     if name_or_path in exercises:
         return exercises[name_or_path]
     names = ", ".join(exercises) or "none"
-    raise BadInput(f"no exercise folder or shipped exercise named '{name_or_path}' (shipped: {names})")
+    raise BadInput(
+        f"no exercise folder or shipped exercise named '{name_or_path}' (shipped: {names})"
+    )

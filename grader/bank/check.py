@@ -1,0 +1,32 @@
+"""`grader quiz check`: validate banks and list every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grader.bank.loader import load_bank
+from grader.errors import EXIT_BAD_INPUT, EXIT_OK, BadInput, ValidationFailed
+from grader.resources import resolve_bank
+
+
+def main(*, banks: list[str], echo: Callable[..., None]) -> int:
+    failed = False
+    for name in banks:
+        try:
+            path = resolve_bank(name)
+            bank = load_bank(path, display_name=name if name.endswith((".yaml", ".yml")) else None)
+        except ValidationFailed as exc:
+            failed = True
+            for line in exc.lines():
+                echo(line, err=True)
+            continue
+        except BadInput as exc:
+            failed = True
+            echo(f"error: {exc.message}", err=True)
+            continue
+        kinds = sorted({q.type for q in bank.questions})
+        echo(
+            f"{name}: ok — {len(bank.questions)} questions, {bank.max_score:g} points "
+            f"({', '.join(kinds)})"
+        )
+    return EXIT_BAD_INPUT if failed else EXIT_OK

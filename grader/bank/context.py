@@ -1,0 +1,54 @@
+"""What a question type needs while reading its YAML: the checker and Markdown checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from grader._yaml import Checker
+from grader.errors import Problem
+from grader.markup import latex_problem, math_spans
+
+_ESCAPED = re.compile("[\x08\x0c\t\r\x0b\x07]")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class ReadContext:
+    checker: Checker
+
+    def markdown(self, node: yaml.Node, path: str, *, nonempty: bool = True) -> str | None:
+        """Markdown text whose `$...$` math must parse; errors point at the math's line."""
+        text = self.checker.string(node, path, nonempty=nonempty)
+        if text is None:
+            return None
+        first = node.start_mark.line + (1 if getattr(node, "style", None) in ("|", ">") else 0)
+        for span in math_spans(text):
+            problem = latex_problem(span.latex)
+            if problem and getattr(node, "style", None) == '"' and _ESCAPED.search(text):
+                problem += (
+                    ' — in a double-quoted YAML string "\\f", "\\t", "\\b" are escapes;'
+                    " write \\\\frac or use single quotes or a | block"
+                )
+            if problem:
+                line = first + span.line + 1
+                self.checker.problems.append(Problem(self.checker.file, line, None, path, problem))
+        return text
+
+    def identifier(self, node: yaml.Node, path: str) -> str | None:
+        value = self.checker.string(node, path)
+        if value is not None and not ID_PATTERN.match(value):
+            self.checker.error(
+                node, path, f"'{value}' is not a valid id (letters, digits, '-', '_', '.')"
+            )
+            return None
+        return value
+
+    def positive(self, node: yaml.Node, path: str) -> float | None:
+        value = self.checker.number(node, path)
+        if value is not None and value <= 0:
+            self.checker.error(node, path, f"must be greater than 0, found {value:g}")
+            return None
+        return value
