@@ -67,3 +67,20 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     command = "python -m pytest -n 2"
     assert command in readme
     assert ci.rstrip().splitlines()[-1].strip() == command
+
+
+def test_quiz_path_never_imports_torch() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from grader.cli import main\n"
+        "r = CliRunner().invoke(main, ['quiz', 'check', 'tests/fixtures/banks/all-types.yaml'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "heavy = sorted(m for m in ('torch', 'numpy') if m in sys.modules)\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "none"
