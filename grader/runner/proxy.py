@@ -1,0 +1,78 @@
+"""Judge-side stand-ins for objects that live in the jail.
+
+A ``Proxy`` forwards attribute reads, calls, iteration, ``len`` and indexing to the jail,
+and returns plain data (or further proxies). Comparison, hashing and truth use the
+judge's own object rules, so nothing the student defines (an ``__eq__`` that is always
+true, say) can ever run in the judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from grader.runner.errors import StudentError
+
+if TYPE_CHECKING:
+    from grader.runner.session import Session
+
+
+class Proxy:
+    __slots__ = ("_id", "_name", "_session", "_type")
+
+    def __init__(self, session: Session, hid: int, type_name: str, name: str) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_id", hid)
+        object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_name", name or type_name)
+
+    def _request(self, op: str, label: str, **fields: Any) -> Any:
+        session: Session = object.__getattribute__(self, "_session")
+        return session.request({"op": op, "target": object.__getattribute__(self, "_id"), **fields}, label)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        value = self._request("getattr", name, name=name)
+        if isinstance(value, Proxy) and object.__getattribute__(value, "_name") in ("", "function"):
+            object.__setattr__(value, "_name", name)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._request("setattr", f"setting {name}", name=name, value=value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = object.__getattribute__(self, "_name")
+        return self._request("call", f"{name}()", args=list(args), kwargs=dict(kwargs))
+
+    def __iter__(self) -> Iterator[Any]:
+        name = object.__getattribute__(self, "_name")
+        iterator = self._request("iter", f"iter({name})")
+        if not isinstance(iterator, Proxy):
+            yield from iterator if isinstance(iterator, list | tuple) else ()
+            return
+        while True:
+            try:
+                yield iterator._request("next", f"next({name})")
+            except StudentError as exc:
+                if exc.type_name == "StopIteration":
+                    return
+                raise
+
+    def __len__(self) -> int:
+        value = self._request("len", "len()")
+        if type(value) is not int:
+            raise TypeError("len() of a student object did not return an int")
+        return value
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._request("getitem", "[...]", key=key)
+
+    def __repr__(self) -> str:
+        kind = object.__getattribute__(self, "_type")
+        name = object.__getattribute__(self, "_name")
+        return f"<student {kind} {name}>"
+
+
+def is_proxy(value: Any) -> bool:
+    return isinstance(value, Proxy)

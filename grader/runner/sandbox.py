@@ -1,0 +1,261 @@
+"""The isolation ladder: the strongest jail this machine allows, built step by step.
+
+The supervisor (``outer_setup``, still privileged) picks the level and creates the
+namespaces and cgroups; the jailed process (``inner_setup``) then builds its private
+view of the file system, drops to an unprivileged user and sets its rlimits, in that
+order, before a single line of student code runs.
+
+- ``namespaces``: new mount, network, PID, IPC and UTS namespaces; a root file system made
+  of read-only binds of the system and Python folders only (no solution, hidden tests,
+  submissions or grader checkout); cgroups for memory and process count; user ``nobody``.
+- ``uid``: user ``nobody`` and rlimits (the grader runs as root but cannot unshare).
+- ``rlimits``: rlimits only (the grader is not root, e.g. a hosted CI runner).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import resource
+import shutil
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.runner import _linux
+from grader.runner.cgroups import Cgroup
+from grader.runner.limits import LEVELS, JailSpec, rank
+
+JAIL_WORK = "/home/student"
+NOBODY = "nobody"
+
+
+def machine_max_level() -> str:
+    """The highest level worth trying here (the real one is known once a jail is built)."""
+    cap = os.environ.get("GRADER_MAX_ISOLATION", "namespaces")
+    if cap not in LEVELS:
+        cap = "namespaces"
+    if not _linux.available():
+        best = "rlimits" if sys.platform != "win32" else "none"
+    elif os.geteuid() == 0:
+        best = "namespaces"
+    else:
+        best = "rlimits"
+    return LEVELS[min(rank(cap), rank(best))]
+
+
+@dataclass
+class Outer:
+    """What the supervisor set up; inherited by the jailed child across fork."""
+
+    level: str
+    cgroup: Cgroup | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def outer_setup(spec: JailSpec) -> Outer:
+    """Run in the supervisor: pick the level, make namespaces and cgroups."""
+    level = LEVELS[min(rank(spec.max_level), rank(machine_max_level()))]
+    detail: dict[str, Any] = {}
+    if level == "namespaces":
+        flags = (
+            _linux.CLONE_NEWNS
+            | _linux.CLONE_NEWNET
+            | _linux.CLONE_NEWPID
+            | _linux.CLONE_NEWIPC
+            | _linux.CLONE_NEWUTS
+        )
+        cgroup = Cgroup.create(
+            f"jail-{os.getpid()}",
+            spec.limits.memory_mb * 2**20,
+            spec.limits.processes,
+        )
+        try:
+            if cgroup is None:
+                raise OSError("cgroups are not writable")
+            _linux.unshare(flags)
+        except OSError as exc:
+            if cgroup is not None:
+                cgroup.remove()
+            detail["namespaces_error"] = str(exc)
+            level = "uid"
+        else:
+            return Outer(level, cgroup, detail)
+    return Outer(level, None, detail)
+
+
+def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
+    """Run in the jailed child before student code; returns the working directory."""
+    if outer.cgroup is not None:
+        outer.cgroup.join()
+    if outer.level == "namespaces":
+        _build_root(spec)
+        os.chroot(spec.root)
+        work = JAIL_WORK
+    else:
+        work = spec.scratch
+    os.chdir(work)
+    if outer.level in ("uid", "namespaces") and os.geteuid() == 0:
+        nobody = pwd.getpwnam(NOBODY)
+        if outer.level == "uid":
+            _chown_tree(spec.scratch, nobody.pw_uid, nobody.pw_gid)
+        os.setgroups([])
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+    _set_rlimits(spec)
+    if _linux.available():
+        # Parent-death signals are cleared by setuid, so this comes after it.
+        _linux.set_pdeathsig(signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)  # no setuid binaries to climb back
+    _close_other_fds(keep_fds)
+    _scrub_environment(work)
+    return work
+
+
+# -- the private root (namespaces level) ---------------------------------------------------
+
+
+def _system_dirs() -> list[str]:
+    """Read-only binds: the system, and the Python installation with its site-packages."""
+    dirs = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc"]
+    dirs += [sys.base_prefix, sys.prefix, sys.exec_prefix]
+    dirs += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    out: list[str] = []
+    for d in dirs:
+        real = os.path.realpath(d)
+        if os.path.isdir(real) and real not in out and not os.path.islink(d):
+            out.append(real)
+    # A folder inside another bound folder needs no bind of its own.
+    return [d for d in out if not any(d != o and d.startswith(o + "/") for o in out)]
+
+
+def _build_root(spec: JailSpec) -> None:
+    root = spec.root
+    # Our mounts must not propagate back to the host's mount namespace.
+    _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
+    _linux.mount("tmpfs", root, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=4m,mode=755")
+    binds = _system_dirs()
+    for src in binds:
+        _bind(src, root + src, readonly=True)
+    for path in spec.hide:
+        real = os.path.realpath(path)
+        if any(real == b or real.startswith(b + "/") for b in binds) and os.path.isdir(real):
+            # Something secret lies inside a folder we had to show: cover it up.
+            _linux.mount("tmpfs", root + real, "tmpfs", _linux.MS_RDONLY, "size=4k,mode=755")
+    dev = root + "/dev"
+    os.makedirs(dev)
+    _linux.mount("tmpfs", dev, "tmpfs", _linux.MS_NOSUID | _linux.MS_NOEXEC, "size=64k,mode=755")
+    for name in ("null", "zero", "urandom", "random"):
+        Path(dev, name).touch()
+        _bind("/dev/" + name, f"{dev}/{name}", readonly=False)
+    os.makedirs(root + "/proc")
+    flags = _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
+    _linux.mount("proc", root + "/proc", "proc", flags, None)
+    size = f"size={spec.limits.scratch_mb}m"
+    for name, mode in (("/tmp", "1777"), (JAIL_WORK, "755")):
+        os.makedirs(root + name, exist_ok=True)
+        _linux.mount("tmpfs", root + name, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, f"{size},mode={mode}")
+    # The student's files are copied into the jail's own /work, so nothing the student
+    # writes ever lands on the host.
+    shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
+    nobody = pwd.getpwnam(NOBODY)
+    _chown_tree(root + JAIL_WORK, nobody.pw_uid, nobody.pw_gid)
+    # The new root itself becomes read-only once everything is mounted on it.
+    _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
+
+
+def _bind(src: str, dst: str, *, readonly: bool) -> None:
+    if os.path.isdir(src):
+        os.makedirs(dst, exist_ok=True)
+    _linux.mount(src, dst, None, _linux.MS_BIND | _linux.MS_REC, None)
+    if readonly:
+        flags = _linux.MS_REMOUNT | _linux.MS_BIND | _linux.MS_RDONLY | _linux.MS_NOSUID
+        _linux.mount(None, dst, None, flags, None)
+
+
+def _chown_tree(top: str, uid: int, gid: int) -> None:
+    os.chown(top, uid, gid)
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
+
+
+# -- limits and hygiene -------------------------------------------------------------------
+
+
+def _vm_size() -> int:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _threads_of(uid: int) -> int:
+    """How many tasks ``uid`` runs now: RLIMIT_NPROC counts them all, machine-wide."""
+    count = 0
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            status = Path("/proc", entry, "status").read_text()
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if int(fields["Uid"].split()[1]) == uid:
+                count += int(fields.get("Threads", "1"))
+    return count
+
+
+def _set_rlimits(spec: JailSpec) -> None:
+    lim = spec.limits
+    cpu = int(lim.total_time_s) + 2
+    wanted = {
+        "RLIMIT_CPU": (cpu, cpu + 1),
+        "RLIMIT_FSIZE": (lim.file_size_kb * 1024,) * 2,
+        "RLIMIT_NOFILE": (lim.open_files,) * 2,
+        "RLIMIT_CORE": (0, 0),
+    }
+    vm = _vm_size()
+    if vm:
+        # The jail was forked with torch already mapped: allow that plus the limit.
+        wanted["RLIMIT_AS"] = (vm + lim.memory_mb * 2**20,) * 2
+    if os.geteuid() != 0 and os.path.isdir("/proc"):
+        wanted["RLIMIT_NPROC"] = (_threads_of(os.geteuid()) + lim.processes,) * 2
+    for name, (soft, hard) in wanted.items():
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):
+            cur_soft, cur_hard = resource.getrlimit(which)
+            if cur_hard != resource.RLIM_INFINITY:
+                hard = min(hard, cur_hard)
+                soft = min(soft, hard)
+            resource.setrlimit(which, (soft, hard))
+    # A write past RLIMIT_FSIZE should be an OSError the student sees, not a silent kill.
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _close_other_fds(keep: list[int]) -> None:
+    fd = 3
+    for k in sorted(set(keep)):
+        if k >= fd:
+            os.closerange(fd, k)
+            fd = k + 1
+    os.closerange(fd, 65536)
+
+
+def _scrub_environment(work: str) -> None:
+    keep = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": work,
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    os.environ.clear()
+    os.environ.update(keep)

@@ -1,0 +1,141 @@
+"""A clean, warm process that forks one jail per request.
+
+It is forked from the judge right after numpy and torch are imported and *before* any
+test, reference solution or hidden file is loaded, so no jail ever has a secret in its
+memory, and each jail costs a fork (milliseconds), not a fresh interpreter that imports
+torch (seconds). This is the warm pool of the design, with a pool size of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+from typing import Any, NoReturn
+
+from grader.runner import _linux
+from grader.runner.limits import JailSpec
+
+_U32 = struct.Struct(">I")
+
+# Imported before forking so that a jail (which may not be able to read the Python
+# installation at the lower isolation levels) finds what student code commonly uses.
+WARM_MODULES = (
+    "numpy",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "math",
+    "random",
+    "json",
+    "collections",
+    "itertools",
+    "functools",
+    "dataclasses",
+    "typing",
+    "statistics",
+    "fractions",
+    "decimal",
+    "ctypes",
+    "socket",
+    "subprocess",
+    "threading",
+    "multiprocessing",
+    "time",
+    "re",
+    "copy",
+)
+
+
+def warm_up() -> None:
+    import importlib
+
+    for name in WARM_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+class Zygote:
+    """Judge-side handle on the zygote process."""
+
+    def __init__(self, pid: int, ctrl: socket.socket) -> None:
+        self.pid = pid
+        self.ctrl = ctrl
+
+    @classmethod
+    def start(cls) -> Zygote:
+        warm_up()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        judge_end, zygote_end = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            judge_end.close()
+            _serve(zygote_end)
+        zygote_end.close()
+        return cls(pid, judge_end)
+
+    def spawn(self, spec: JailSpec) -> tuple[socket.socket, int, int, int]:
+        """A new jail: (protocol socket, output pipe, status pipe, supervisor pid)."""
+        data = json.dumps(spec.to_json()).encode()
+        self.ctrl.sendall(_U32.pack(len(data)) + data)
+        msg, fds, _flags, _addr = socket.recv_fds(self.ctrl, 4096, 3)
+        if len(fds) != 3:
+            raise RuntimeError("the zygote did not hand over a jail")
+        info = json.loads(msg)
+        return socket.socket(fileno=fds[0]), fds[1], fds[2], int(info["pid"])
+
+    def close(self) -> None:
+        self.ctrl.close()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = b""
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise EOFError
+        buf += chunk
+    return buf
+
+
+def _serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the child
+    from grader.runner.jail import supervise
+
+    try:
+        if _linux.available():
+            _linux.set_pdeathsig(signal.SIGKILL)
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        while True:
+            try:
+                (size,) = _U32.unpack(_recv_exact(ctrl, 4))
+                spec = JailSpec.from_json(json.loads(_recv_exact(ctrl, size)))
+            except EOFError:
+                break
+            jail_sock, judge_sock = socket.socketpair()
+            out_r, out_w = os.pipe()
+            status_r, status_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                ctrl.close()
+                judge_sock.close()
+                os.close(out_r)
+                os.close(status_r)
+                supervise(spec, jail_sock.detach(), out_w, status_w)
+            jail_sock.close()
+            os.close(out_w)
+            os.close(status_w)
+            reply: dict[str, Any] = {"pid": pid}
+            socket.send_fds(ctrl, [json.dumps(reply).encode()], [judge_sock.fileno(), out_r, status_r])
+            judge_sock.close()
+            os.close(out_r)
+            os.close(status_r)
+    finally:
+        os._exit(0)
