@@ -264,9 +264,21 @@ def compose(path: Path, checker: Checker, *, max_bytes: int = MAX_FILE_BYTES) ->
         if size > max_bytes:
             checker.error(None, "", f"file is {size:,} bytes; the limit is {max_bytes:,}")
             return None
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        checker.error(None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        # Point at the offending line so the author can find the stray byte.
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        checker.problems.append(
+            Problem(
+                checker.file,
+                line,
+                col,
+                "",
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
+            )
+        )
         return None
     except OSError as exc:
         checker.error(None, "", f"cannot read: {exc.strerror or exc}")
@@ -294,13 +306,14 @@ def compose_text(text: str, checker: Checker) -> yaml.Node | None:
         _check_tags(node, checker, set())
         if checker.problems:
             return None
+        memo: dict[int, int] = {}
         try:
-            too_big = _expanded_size(node, {}) > MAX_NODES
+            too_big = _expanded_size(node, memo) > MAX_NODES
         except RecursionError:
             too_big = True
         if too_big:
             checker.error(
-                None,
+                _first_too_big(node, memo),
                 "",
                 f"the document expands to more than {MAX_NODES:,} values through YAML aliases; "
                 "this looks like an alias bomb ('billion laughs') and is refused",
@@ -323,6 +336,26 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     size = min(size, MAX_NODES + 1)
     memo[id(node)] = size
     return size
+
+
+def _first_too_big(root: yaml.Node, memo: dict[int, int]) -> yaml.Node | None:
+    """The innermost node that alone expands past the limit: where the bomb is built."""
+    if memo.get(id(root), 0) <= MAX_NODES:
+        return None  # gave up on depth before sizing: no better place to point at
+    node, seen = root, {id(root)}
+    while True:
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        bigger = next(
+            (c for c in children if memo.get(id(c), 0) > MAX_NODES and id(c) not in seen), None
+        )
+        if bigger is None:
+            return node
+        seen.add(id(bigger))
+        node = bigger
 
 
 def guarded(checker: Checker, read: Callable[[], T]) -> T | None:
