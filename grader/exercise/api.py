@@ -1,0 +1,179 @@
+"""What exercise test files import: markers, partial credit, comparisons, attachments.
+
+Tests are plain pytest-style functions that run in the trusted judge::
+
+    from grader.exercise.api import points, assert_close
+
+    @points(2)
+    def test_sigmoid_at_zero(submission):
+        assert_close(submission.sigmoid(torch.tensor(0.0)), 0.5)
+
+Fixtures are asked for by parameter name: ``submission`` (the student's module, living
+in the jail), ``reference`` (the reference solution; hidden tests only) and ``attach``
+(figures and notes for the report).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from grader.report.model import Attachment, Visibility
+from grader.runner.errors import StudentError
+
+__all__ = [
+    "Attach",
+    "Partial",
+    "StudentError",
+    "assert_close",
+    "points",
+    "timeout",
+    "visibility",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def points(value: float) -> Callable[[F], F]:
+    """How many points the test is worth (default 1)."""
+
+    def mark(func: F) -> F:
+        func.__grader_points__ = float(value)  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def visibility(value: Visibility) -> Callable[[F], F]:
+    """Gradescope-style visibility: visible, hidden, after_due_date, after_published."""
+
+    def mark(func: F) -> F:
+        func.__grader_visibility__ = value  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def timeout(seconds: float) -> Callable[[F], F]:
+    """Wall-clock limit of this test (default: the exercise's ``limits.time_s``)."""
+
+    def mark(func: F) -> F:
+        func.__grader_timeout__ = float(seconds)  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+@dataclass
+class Partial:
+    """Return this from a test to award a fraction of its points."""
+
+    fraction: float
+    message: str = ""
+
+
+def assert_close(
+    actual: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-7, what: str = "result"
+) -> None:
+    """Assert two numbers/arrays/tensors are close, with a message a student can act on."""
+    import numpy as np
+
+    if type(actual).__module__.startswith("grader.runner"):
+        raise AssertionError(f"{what}: expected a number or tensor, got a {actual!r}")
+    try:
+        a = _as_array(actual)
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"{what}: expected a number or tensor, got {type(actual).__name__}"
+        ) from None
+    e = _as_array(expected)
+    if a.shape != e.shape:
+        raise AssertionError(f"{what}: expected shape {tuple(e.shape)}, got shape {tuple(a.shape)}")
+    bad_nan = np.isnan(a) & ~np.isnan(e)
+    if bad_nan.any():
+        index = tuple(int(i) for i in np.argwhere(bad_nan)[0])
+        raise AssertionError(f"{what}: got nan at index {index} (expected {float(e[index]):.6g})")
+    close = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        where = f" at index {index}" if a.ndim else ""
+        diff = np.abs(a - e)
+        raise AssertionError(
+            f"{what}{where}: expected {float(e[index]):.6g}, got {float(a[index]):.6g} "
+            f"({int((~close).sum())} of {close.size} values differ; "
+            f"largest difference {float(np.nanmax(np.where(np.isfinite(diff), diff, np.nan))):.3g})"
+        )
+
+
+def _as_array(value: Any) -> Any:
+    import numpy as np
+
+    if hasattr(value, "detach") and hasattr(value, "numpy"):
+        value = value.detach().to(dtype=_float64(value)).numpy()
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError("not numeric")
+    return arr.astype(np.float64)
+
+
+def _float64(tensor: Any) -> Any:
+    import torch
+
+    return torch.float64
+
+
+class Attach:
+    """Collects figures and notes that the HTML report shows beside the verdict."""
+
+    def __init__(self) -> None:
+        self.items: list[Attachment] = []
+
+    def svg(self, title: str, markup: str) -> None:
+        self.items.append(Attachment("svg", title, markup))
+
+    def note(self, title: str, text: str) -> None:
+        self.items.append(Attachment("text", title, text))
+
+    def bar_chart(
+        self, title: str, labels: Sequence[str], values: Sequence[float], *, log: bool = False
+    ) -> None:
+        """A small dependency-free SVG bar chart (e.g. per-layer gradient norms)."""
+        self.svg(title, bar_chart_svg(title, labels, values, log=log))
+
+
+def bar_chart_svg(
+    title: str, labels: Sequence[str], values: Sequence[float], *, log: bool = False
+) -> str:
+    import math
+
+    width, height, pad = 360, 200, 30
+    vals = [math.log10(max(v, 1e-30)) if log else float(v) for v in values]
+    low = min([*vals, 0.0])
+    high = max([*vals, 0.0]) or 1.0
+    span = (high - low) or 1.0
+    bar_w = (width - 2 * pad) / max(len(vals), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
+        f"<title>{html.escape(title)}</title>",
+    ]
+    zero_y = pad + (high / span) * (height - 2 * pad)
+    for i, (label, v) in enumerate(zip(labels, vals, strict=False)):
+        top = pad + ((high - max(v, 0)) / span) * (height - 2 * pad)
+        bottom = pad + ((high - min(v, 0)) / span) * (height - 2 * pad)
+        x = pad + i * bar_w
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{top:.1f}" width="{bar_w - 4:.1f}" '
+            f'height="{max(bottom - top, 0.5):.1f}" fill="#4a7bd0"/>'
+        )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" font-size="10" '
+            f'text-anchor="middle">{html.escape(str(label))}</text>'
+        )
+    parts.append(
+        f'<line x1="{pad}" y1="{zero_y:.1f}" x2="{width - pad}" y2="{zero_y:.1f}" stroke="#333"/>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,231 @@
+"""The trusted judge: runs each test against the jailed submission and scores it.
+
+The order matters for secrecy: the zygote (which forks every jail) is started before any
+test file or reference solution is imported, so no jail ever holds them in memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.errors import BadInput
+from grader.exercise.api import Attach
+from grader.exercise.model import Exercise
+from grader.report.model import Result, Status, TestResult
+from grader.runner import verdicts
+from grader.runner.collect import Case, collect, load_reference
+from grader.runner.errors import JailGone, StudentError
+from grader.runner.limits import LEVELS, JailSpec, rank
+from grader.runner.proxy import Proxy
+from grader.runner.sandbox import machine_max_level
+from grader.runner.session import Session
+from grader.runner.zygote import Zygote
+
+
+@dataclass
+class _Jail:
+    """The live jail and the outcome of importing the submission into it."""
+
+    session: Session
+    module: Proxy | None = None
+    failure: TestResult | None = None  # how the import went wrong, if it did
+
+
+@dataclass
+class _Run:
+    exercise: Exercise
+    zygote: Zygote
+    spec: JailSpec
+    started: float
+    outputs: list[str] = field(default_factory=list)
+    level: str = "none"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def remaining(self) -> float:
+        return self.exercise.limits.total_time_s - (time.monotonic() - self.started)
+
+
+def grade(
+    exercise: Exercise,
+    submission: Path,
+    *,
+    include_hidden: bool = True,
+    student: str | None = None,
+    max_level: str | None = None,
+    require_level: str | None = None,
+) -> Result:
+    """Grade the files in ``submission`` (a folder holding ``exercise.entry``)."""
+    started = time.monotonic()
+    cap = max_level or machine_max_level()
+    if require_level is not None and rank(machine_max_level()) < rank(require_level):
+        raise BadInput(_refusal(machine_max_level(), require_level))
+    work = Path(tempfile.mkdtemp(prefix="grader-"))
+    try:
+        scratch, root = work / "files", work / "root"
+        shutil.copytree(submission, scratch, symlinks=True)
+        root.mkdir()
+        work.chmod(0o755)
+        spec = JailSpec(
+            scratch=str(scratch),
+            root=str(root),
+            entry=exercise.entry,
+            limits=exercise.limits,
+            max_level=cap,
+            hide=_secrets(exercise, submission),
+        )
+        zygote = Zygote.start()  # before any secret is loaded: see the module docstring
+        try:
+            run = _Run(exercise, zygote, spec, started)
+            cases = collect(exercise, include_hidden=include_hidden)
+            reference = load_reference(exercise) if include_hidden else None
+            tests = _run_all(run, cases, reference, require_level)
+        finally:
+            zygote.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _result(exercise, student, run, tests, include_hidden, time.monotonic() - started)
+
+
+def _refusal(level: str, required: str) -> str:
+    return (
+        f"isolation level '{level}' is below the required '{required}' "
+        f"(levels from weakest: {', '.join(LEVELS)}); refusing to grade"
+    )
+
+
+def _secrets(exercise: Exercise, submission: Path) -> list[str]:
+    """Host paths the jail must never see, even where a bound folder contains them."""
+    import grader
+
+    paths = [exercise.root, submission.parent, Path.cwd(), Path(grader.__file__).parent]
+    checkout = Path(grader.__file__).parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        paths.append(checkout)
+    return sorted({str(p.resolve()) for p in paths})
+
+
+def _start_jail(run: _Run, require_level: str | None) -> _Jail:
+    session = Session(*run.zygote.spawn(run.spec), run.spec.limits)
+    try:
+        session.start()
+    except RuntimeError as exc:
+        session.close()
+        raise BadInput(f"cannot start the sandbox: {exc}") from None
+    run.level, run.detail = session.level, session.detail
+    if require_level is not None and rank(session.level) < rank(require_level):
+        session.close()
+        raise BadInput(_refusal(session.level, require_level))
+    jail = _Jail(session)
+    budget = max(0.0, min(run.exercise.limits.time_s, run.remaining()))
+    session.deadline, session.budget_s = time.monotonic() + budget, budget
+    try:
+        session.request({"op": "import"}, f"importing {run.exercise.entry}")
+        jail.module = Proxy(session, 0, "module", Path(run.exercise.entry).stem)
+    except StudentError as exc:
+        jail.failure = verdicts.import_error(run.exercise.entry, exc)
+    except JailGone as exc:
+        jail.failure = verdicts.gone(exc, f"importing {run.exercise.entry}", None)
+    return jail
+
+
+def _end_jail(run: _Run, jail: _Jail | None) -> None:
+    if jail is not None:
+        jail.session.close()
+        run.outputs.append(jail.session.output())
+
+
+def _run_all(
+    run: _Run, cases: list[Case], reference: Any, require_level: str | None
+) -> list[TestResult]:
+    results: list[TestResult] = []
+    jail: _Jail | None = None
+    try:
+        for case in cases:
+            if run.remaining() <= 0:
+                results.append(verdicts.out_of_time(case, run.exercise.limits.total_time_s))
+                continue
+            if jail is None or jail.session.exit is not None:
+                _end_jail(run, jail)
+                jail = _start_jail(run, require_level)
+            if jail.failure is not None:
+                # The submission cannot even be imported: every test gets that verdict,
+                # without trying again (an import that loops would cost each test its limit).
+                results.append(verdicts.same_as(jail.failure, case))
+                continue
+            results.append(_run_case(run, jail, case, reference))
+    finally:
+        _end_jail(run, jail)
+    return results
+
+
+def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
+    budget = max(0.0, min(case.timeout_s, run.remaining()))
+    session = jail.session
+    session.deadline, session.budget_s = time.monotonic() + budget, budget
+    attach = Attach()
+    fixtures: dict[str, Callable[[], Any]] = {
+        "submission": lambda: jail.module,
+        "reference": lambda: reference,
+        "attach": lambda: attach,
+    }
+    kwargs = {name: fixtures[name]() for name in case.fixtures}
+    started = time.monotonic()
+    outcome: TestResult
+    try:
+        returned = case.func(**kwargs)
+        outcome = verdicts.returned(case, returned)
+    except AssertionError as exc:
+        outcome = verdicts.assertion(case, exc)
+    except StudentError as exc:
+        outcome = verdicts.student_error(case, exc)
+    except JailGone as exc:
+        outcome = verdicts.gone(exc, exc.label, case)
+    except Exception as exc:  # the test itself broke on what the student returned
+        outcome = verdicts.test_crashed(case, exc, traceback.format_exc(limit=-1))
+    outcome.duration_s = time.monotonic() - started
+    outcome.attachments = attach.items
+    return outcome
+
+
+def _result(
+    exercise: Exercise,
+    student: str | None,
+    run: _Run,
+    tests: list[TestResult],
+    include_hidden: bool,
+    duration: float,
+) -> Result:
+    score = sum(t.score for t in tests)
+    max_score = sum(t.max_score for t in tests)
+    status: Status = "passed" if all(t.status == "passed" for t in tests) else "failed"
+    statuses = {t.status for t in tests}
+    if status != "passed" and len(statuses) == 1:
+        status = statuses.pop()  # e.g. every test errored because the import failed
+    output = "".join(run.outputs)
+    cap = exercise.limits.output_kb * 1024
+    if len(output) > cap:
+        output = output[:cap] + "\n[... output truncated]\n"
+    return Result(
+        kind="exercise",
+        id=exercise.id,
+        student=student,
+        score=score,
+        max_score=max_score,
+        status=status,
+        duration_s=duration,
+        tests=tests,
+        title=exercise.title,
+        isolation=run.level,
+        output=output,
+        extra={
+            "public_only": not include_hidden,
+            "sandbox": {"level": run.level, **run.detail},
+        },
+    )

@@ -1,0 +1,109 @@
+"""Outcomes of a test, turned into verdicts and messages a student understands."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from grader.exercise.api import Partial
+from grader.report.model import Status, TestResult
+from grader.runner.errors import JailDied, JailGone, JailTimeout, ProtocolViolation, StudentError
+
+if TYPE_CHECKING:
+    from grader.runner.collect import Case
+
+
+def _result(case: Case, status: Status, message: str, score: float = 0.0) -> TestResult:
+    return TestResult(
+        name=case.name,
+        id=case.id,
+        score=score,
+        max_score=case.points,
+        status=status,
+        message=message,
+        visibility=case.visibility,
+    )
+
+
+def returned(case: Case, value: Any) -> TestResult:
+    """A test that returned: full marks, or the partial credit it asked for."""
+    if isinstance(value, Partial) or (type(value) is float):
+        fraction = value.fraction if isinstance(value, Partial) else value
+        message = value.message if isinstance(value, Partial) else ""
+        if not math.isfinite(fraction):
+            fraction = 0.0
+        fraction = min(1.0, max(0.0, fraction))
+        if fraction < 1.0:
+            note = f"partial credit: {fraction:.0%} of the points"
+            return _result(
+                case, "failed", f"{message} ({note})" if message else note, fraction * case.points
+            )
+    return _result(case, "passed", "", case.points)
+
+
+def assertion(case: Case, exc: AssertionError) -> TestResult:
+    text = str(exc).strip() or "an assertion failed"
+    return _result(case, "failed", text)
+
+
+def student_error(case: Case, exc: StudentError) -> TestResult:
+    if isinstance(exc, ProtocolViolation):
+        return _result(
+            case,
+            "error",
+            f"your code returned something that cannot be checked: {exc.message}",
+        )
+    if exc.memory:
+        return _result(case, "memory", f"your code ran out of memory ({exc.type_name}: {exc.message})")
+    head = f"your code raised {exc.type_name}" + (f": {exc.message}" if exc.message else "")
+    if exc.type_name == "RecursionError":
+        head += " (a function calls itself without end?)"
+    return _result(case, "error", head + (f"\n{exc.traceback.rstrip()}" if exc.traceback else ""))
+
+
+def gone(exc: JailGone, label: str, case: Case | None) -> TestResult:
+    """The jail timed out or died while running ``label`` (a student function, or the import)."""
+    what = f"in {case.name!r}, " if case else ""
+    if isinstance(exc, JailTimeout):
+        status: Status = "timeout"
+        message = (
+            f"{what}{label} was still running after {exc.seconds:g} s and was stopped "
+            "(an endless loop, or far too slow?)"
+        )
+    elif isinstance(exc, JailDied) and exc.memory:
+        status = "memory"
+        message = f"{what}{label} used more memory than allowed and was stopped"
+    else:
+        status = "crashed"
+        how = exc.info.describe() if exc.info else "ended unexpectedly"
+        message = f"{what}your code {how} while {label} was running"
+        if exc.info and exc.info.signal is not None and exc.info.signal == 24:  # SIGXCPU
+            status = "timeout"
+    if case is None:
+        return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=message)
+    return _result(case, status, message)
+
+
+def import_error(entry: str, exc: StudentError) -> TestResult:
+    status: Status = "memory" if exc.memory else "error"
+    text = f"{entry} could not be imported: {exc.type_name}" + (f": {exc.message}" if exc.message else "")
+    if exc.traceback:
+        text += "\n" + exc.traceback.rstrip()
+    return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=text)
+
+
+def same_as(failure: TestResult, case: Case) -> TestResult:
+    return _result(case, failure.status, failure.message)
+
+
+def out_of_time(case: Case, total: float) -> TestResult:
+    return _result(
+        case,
+        "timeout",
+        f"not run: the submission used up its total time limit of {total:g} s on earlier tests",
+    )
+
+
+def test_crashed(case: Case, exc: Exception, tb: str) -> TestResult:
+    """The test raised something other than an assertion, usually on a wrong return value."""
+    return _result(case, "failed", f"{type(exc).__name__}: {exc}")
