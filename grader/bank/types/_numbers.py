@@ -24,7 +24,11 @@ class NumberAnswer:
         gap = abs(value - self.answer)
         # A hair of relative slack so that 1.5e-3 == 0.0015 however it was typed.
         slack = max(self.tolerance, self.rel_tolerance * abs(self.answer), 1e-12 * abs(self.answer))
-        return gap <= slack or math.isclose(value, self.answer, rel_tol=1e-9, abs_tol=0.0)
+        # Tolerances are inclusive, but decimal input is binary underneath: 0.00151 sits a
+        # few ulps outside 0.0015 ± 0.00001. Widen the bound by a relative hair to keep it in.
+        return gap <= slack * (1 + 1e-9) or math.isclose(
+            value, self.answer, rel_tol=1e-9, abs_tol=0.0
+        )
 
     def describe(self) -> str:
         text = f"{self.answer:g}"
