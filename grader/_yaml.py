@@ -75,6 +75,7 @@ class Checker:
             return None
         allowed = list(allowed)
         out: dict[str, yaml.Node] = {}
+        suggested: set[str] = set()
         for key_node, value_node in _merged_pairs(node):
             self._visit()
             key = self.scalar(key_node, path)
@@ -86,11 +87,14 @@ class Checker:
                 self.error(key_node, sub, "duplicate key (YAML would silently keep the last)")
                 continue
             if key not in allowed:
-                self.error(key_node, sub, "unknown key" + suggest(key, allowed))
+                hint = suggest(key, allowed)
+                self.error(key_node, sub, "unknown key" + hint)
+                suggested.update(close_match(key, allowed))
                 continue
             out[key] = value_node
         for key in required:
-            if key not in out:
+            # A misspelt required key is one mistake: the did-you-mean already names it.
+            if key not in out and key not in suggested:
                 self.error(node, join(path, key), "missing required key")
         return out
 
@@ -207,8 +211,12 @@ def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def close_match(word: str, options: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+
+
 def suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    close = close_match(word, options)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
