@@ -24,14 +24,21 @@ class ReadContext:
         text = self.checker.string(node, path, nonempty=nonempty)
         if text is None:
             return None
+        bad = _ESCAPED.search(text) if getattr(node, "style", None) == '"' else None
+        if bad and "$" in text:
+            # `"$\frac{1}{4}$"` reads as form feed + "rac{1}{4}", which still parses as math,
+            # so the LaTeX check alone would let the mangled formula through.
+            self.checker.error(
+                node,
+                path,
+                f"a backslash escape became the control character {bad.group()!r}"
+                ' — in a double-quoted YAML string "\\f", "\\t", "\\b" are escapes;'
+                " write \\\\frac or use single quotes or a | block",
+            )
+            return None
         first = node.start_mark.line + (1 if getattr(node, "style", None) in ("|", ">") else 0)
         for span in math_spans(text):
             problem = latex_problem(span.latex)
-            if problem and getattr(node, "style", None) == '"' and _ESCAPED.search(text):
-                problem += (
-                    ' — in a double-quoted YAML string "\\f", "\\t", "\\b" are escapes;'
-                    " write \\\\frac or use single quotes or a | block"
-                )
             if problem:
                 line = first + span.line + 1
                 self.checker.problems.append(Problem(self.checker.file, line, None, path, problem))
