@@ -52,6 +52,70 @@ class _Run:
         return self.exercise.limits.total_time_s - (time.monotonic() - self.started)
 
 
+class Grader:
+    """Grades submissions of one exercise; one zygote and one test load serve them all.
+
+    The zygote starts before the tests and the reference solution are imported (see
+    the module docstring), so it can keep forking clean jails for every submission.
+    """
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        *,
+        include_hidden: bool = True,
+        max_level: str | None = None,
+        require_level: str | None = None,
+    ) -> None:
+        self.exercise = exercise
+        self.include_hidden = include_hidden
+        self.max_level = max_level or machine_max_level()
+        self.require_level = require_level
+        if require_level is not None and rank(machine_max_level()) < rank(require_level):
+            raise BadInput(_refusal(machine_max_level(), require_level))
+        self.zygote = Zygote.start()
+        try:
+            self.cases = collect(exercise, include_hidden=include_hidden)
+            self.reference = load_reference(exercise) if include_hidden else None
+        except BaseException:
+            self.zygote.close()
+            raise
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.zygote.close()
+
+    def grade(self, submission: Path, *, student: str | None = None) -> Result:
+        """Grade the files in ``submission`` (a folder holding ``exercise.entry``)."""
+        started = time.monotonic()
+        exercise = self.exercise
+        work = Path(tempfile.mkdtemp(prefix="grader-"))
+        try:
+            scratch, root = work / "files", work / "root"
+            shutil.copytree(submission, scratch, symlinks=True)
+            root.mkdir()
+            work.chmod(0o755)
+            spec = JailSpec(
+                scratch=str(scratch),
+                root=str(root),
+                entry=exercise.entry,
+                limits=exercise.limits,
+                max_level=self.max_level,
+                hide=_secrets(exercise, submission),
+            )
+            run = _Run(exercise, self.zygote, spec, started)
+            tests = _run_all(run, self.cases, self.reference, self.require_level)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        duration = time.monotonic() - started
+        return _result(exercise, student, run, tests, self.include_hidden, duration)
+
+
 def grade(
     exercise: Exercise,
     submission: Path,
@@ -61,36 +125,11 @@ def grade(
     max_level: str | None = None,
     require_level: str | None = None,
 ) -> Result:
-    """Grade the files in ``submission`` (a folder holding ``exercise.entry``)."""
-    started = time.monotonic()
-    cap = max_level or machine_max_level()
-    if require_level is not None and rank(machine_max_level()) < rank(require_level):
-        raise BadInput(_refusal(machine_max_level(), require_level))
-    work = Path(tempfile.mkdtemp(prefix="grader-"))
-    try:
-        scratch, root = work / "files", work / "root"
-        shutil.copytree(submission, scratch, symlinks=True)
-        root.mkdir()
-        work.chmod(0o755)
-        spec = JailSpec(
-            scratch=str(scratch),
-            root=str(root),
-            entry=exercise.entry,
-            limits=exercise.limits,
-            max_level=cap,
-            hide=_secrets(exercise, submission),
-        )
-        zygote = Zygote.start()  # before any secret is loaded: see the module docstring
-        try:
-            run = _Run(exercise, zygote, spec, started)
-            cases = collect(exercise, include_hidden=include_hidden)
-            reference = load_reference(exercise) if include_hidden else None
-            tests = _run_all(run, cases, reference, require_level)
-        finally:
-            zygote.close()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return _result(exercise, student, run, tests, include_hidden, time.monotonic() - started)
+    """Grade one submission folder."""
+    with Grader(
+        exercise, include_hidden=include_hidden, max_level=max_level, require_level=require_level
+    ) as grader:
+        return grader.grade(submission, student=student)
 
 
 def _refusal(level: str, required: str) -> str:

@@ -1,0 +1,194 @@
+"""The ``grader exercise`` commands, each a keyword-only ``main`` called by the CLI."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.errors import EXIT_FAILED, EXIT_OK, BadInput
+from grader.exercise import text
+from grader.exercise.load import load_exercise
+from grader.exercise.model import Exercise
+from grader.exercise.submission import materialize
+from grader.report.model import Result
+from grader.resources import data_dir, resolve_exercise
+
+Echo = Callable[..., None]
+
+
+def _load(name: str) -> Exercise:
+    return load_exercise(resolve_exercise(name), display=name)
+
+
+def list_main(*, directory: str | None, echo: Echo) -> int:
+    root = Path(directory) if directory else data_dir("exercises")
+    if not root.is_dir():
+        raise BadInput(f"{root}: no such folder")
+    found = sorted(p.parent for p in root.glob("*/exercise.yaml"))
+    if not found:
+        echo(f"no exercises in {root}")
+    for folder in found:
+        ex = load_exercise(folder)
+        points = f"{ex.points:g} points" if ex.points is not None else ""
+        echo(f"{ex.id:24} {ex.title}  [{ex.entry}{', ' + points if points else ''}]")
+    return EXIT_OK
+
+
+def release_main(*, exercise: str, out: str, echo: Echo) -> int:
+    from grader.exercise.release import release
+
+    ex = _load(exercise)
+    written = release(ex, Path(out))
+    echo(f"released {ex.id} to {Path(out) / ex.id} ({len(written)} files; no solution, no hidden tests)")
+    return EXIT_OK
+
+
+def grade_main(
+    *,
+    exercise: str,
+    submission: str,
+    fmt: str,
+    output: str | None,
+    require_isolation: str | None,
+    student: str | None,
+    echo: Echo,
+    style: text.Style,
+) -> int:
+    from grader.runner.judge import grade
+
+    ex = _load(exercise)
+    with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
+        folder = materialize(Path(submission), ex.entry, Path(tmp) / "submission")
+        result = grade(ex, folder, student=student, require_level=require_isolation)
+    _emit(result, fmt, output, echo, style)
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def grade_all_main(
+    *,
+    exercise: str,
+    submissions: str,
+    out: str,
+    fmt: str,
+    require_isolation: str | None,
+    echo: Echo,
+) -> int:
+    """Grade every file/folder/zip in ``submissions``; one report per student in ``out``."""
+    from grader.report.registry import render
+    from grader.runner.judge import Grader
+
+    ex = _load(exercise)
+    source = Path(submissions)
+    if not source.is_dir():
+        raise BadInput(f"{source}: not a folder of submissions")
+    entries = sorted(p for p in source.iterdir() if not p.name.startswith("."))
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    suffix = {"json": "json", "junit": "xml", "gradescope": "json", "html": "html"}.get(fmt, "txt")
+    all_passed = True
+    with Grader(ex, require_level=require_isolation) as grader:
+        for entry in entries:
+            student = entry.stem
+            started = time.monotonic()
+            with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
+                try:
+                    folder = materialize(entry, ex.entry, Path(tmp) / "submission")
+                except BadInput as exc:
+                    echo(f"{student}: skipped: {exc.message}", err=True)
+                    all_passed = False
+                    continue
+                result = grader.grade(folder, student=student)
+            report = render(result, fmt) if fmt != "text" else text.render(result)
+            (out_dir / f"{student}.{suffix}").write_text(report, encoding="utf-8")
+            all_passed &= result.passed
+            echo(
+                f"{student:20} {result.score:g}/{result.max_score:g} {result.status:8} "
+                f"{time.monotonic() - started:.2f}s"
+            )
+    return EXIT_OK if all_passed else EXIT_FAILED
+
+
+def check_main(
+    *, exercise: str, path: str | None, watch: bool, echo: Echo, style: text.Style
+) -> int:
+    """Public tests only, on the student's own file: fast, friendly, never a grade."""
+    from grader.runner.judge import Grader
+
+    ex = _load(exercise)
+    target = Path(path) if path else Path(ex.entry)
+    hidden_left = _count_hidden(ex)
+    with Grader(ex, include_hidden=False) as grader:
+        code = _check_once(grader, ex, target, hidden_left, echo, style)
+        if not watch:
+            return code
+        echo(style(f"watching {target} — save to re-run, Ctrl-C to stop", dim=True))
+        stamp = _stamp(target)
+        try:
+            while True:
+                time.sleep(0.3)
+                now = _stamp(target)
+                if now != stamp:
+                    stamp = now
+                    echo(style("— change detected, re-running —", dim=True))
+                    code = _check_once(grader, ex, target, hidden_left, echo, style)
+        except KeyboardInterrupt:
+            return code
+
+
+def _stamp(path: Path) -> tuple[float, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0.0, -1)
+    return (st.st_mtime, st.st_size)
+
+
+def _check_once(
+    grader: object, ex: Exercise, target: Path, hidden_left: int, echo: Echo, style: text.Style
+) -> int:
+    from grader.runner.judge import Grader
+
+    assert isinstance(grader, Grader)
+    with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
+        try:
+            folder = materialize(target, ex.entry, Path(tmp) / "submission")
+        except BadInput as exc:
+            echo(f"error: {exc.message}", err=True)
+            return exc.exit_code
+        result = grader.grade(folder)
+    echo(text.render(result, style=style, hidden_left=hidden_left), nl=False)
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
+def _count_hidden(ex: Exercise) -> int:
+    """How many hidden tests exist, counted without importing them."""
+    import ast
+
+    count = 0
+    if ex.hidden_tests.is_dir():
+        for path in ex.hidden_tests.glob("test_*.py"):
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (SyntaxError, OSError, UnicodeDecodeError):
+                continue
+            count += sum(
+                isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+                for node in tree.body
+            )
+    return count
+
+
+def _emit(result: Result, fmt: str, output: str | None, echo: Echo, style: text.Style) -> None:
+    from grader.report.registry import render
+
+    if fmt == "text":
+        report = text.render(result, style=style if output is None else text._plain)
+    else:
+        report = render(result, fmt)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(report, encoding="utf-8")
+    else:
+        echo(report, nl=False)
