@@ -11,6 +11,9 @@ from grader.report.model import Result
 # format name -> module in grader.report that defines render(result) -> str
 REPORTERS: dict[str, str] = {
     "json": "grader.report.json_report",
+    "junit": "grader.report.junit_report",
+    "gradescope": "grader.report.gradescope_report",
+    "html": "grader.report.html_report",
 }
 
 
