@@ -75,6 +75,15 @@ def read_text_answer(
                 ok = False
         if not ok:
             return None
+        if "example" not in fields:
+            # Answer keys and LMS exports cannot show a pattern to a person; they show this.
+            checker.error(
+                fields["match"],
+                f"{path}.example",
+                "a regex answer needs `example:` — a response the patterns accept, "
+                "shown in answer keys and exports",
+            )
+            return None
     answer = TextAnswer(tuple(accept), match, case)
     if "example" in fields:
         example = checker.string(fields["example"], f"{path}.example")
