@@ -355,6 +355,13 @@ ERRORS = [
         "questions[0].accept[0]",
     ),
     (
+        "regex-without-example",
+        bank("- id: q1\n  type: text\n  prompt: p\n  match: regex\n  accept: ['relu']\n"),
+        7,
+        "a regex answer needs `example:`",
+        "questions[0].example",
+    ),
+    (
         "regex-example-rejected",
         bank(
             "- id: q1\n  type: text\n  prompt: p\n  match: regex\n"
@@ -790,6 +797,9 @@ def text_q(extra: str) -> Question:
     return question(f"- id: q\n  type: text\n  prompt: p\n{extra}")
 
 
+REGEX = "  match: regex\n  accept: ['leaky[ -]?relu']\n  example: Leaky ReLU\n"
+
+
 @pytest.mark.parametrize(
     ("extra", "raw", "ok"),
     [
@@ -798,10 +808,14 @@ def text_q(extra: str) -> Question:
         ("  accept: [ReLU]\n", "re lu", False),
         ("  accept: [ReLU]\n  case_sensitive: true\n", "ReLU", True),
         ("  accept: [ReLU]\n  case_sensitive: true\n", "relu", False),
-        ("  match: regex\n  accept: ['leaky[ -]?relu']\n", "Leaky ReLU", True),
-        ("  match: regex\n  accept: ['leaky[ -]?relu']\n", "leaky  relu", True),  # spaces folded
-        ("  match: regex\n  accept: ['leaky[ -]?relu']\n", "leaky relu6", False),  # full match
-        ("  match: regex\n  accept: ['relu']\n  case_sensitive: true\n", "ReLU", False),
+        (REGEX, "Leaky ReLU", True),
+        (REGEX, "leaky  relu", True),  # spaces folded
+        (REGEX, "leaky relu6", False),  # full match
+        (
+            "  match: regex\n  accept: ['relu']\n  case_sensitive: true\n  example: relu\n",
+            "ReLU",
+            False,
+        ),
     ],
 )
 def test_text_matching(extra: str, raw: str, ok: bool) -> None:
