@@ -14,6 +14,8 @@ REPORTERS: dict[str, str] = {
     "junit": "grader.report.junit_report",
     "gradescope": "grader.report.gradescope_report",
     "html": "grader.report.html_report",
+    "text": "grader.report.text_report",
+    "csv": "grader.report.csv_report",
 }
 
 

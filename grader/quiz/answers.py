@@ -1,0 +1,74 @@
+"""The answers-file contract: YAML or JSON mapping question id -> response.
+
+Choices are named by their id, else by their letter in authored (unshuffled) order.
+Every problem (unknown question id, unknown choice, wrong shape) is reported with the
+file and line, all at once; nothing is graded from a file that has problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grader._yaml import Checker, compose, describe, guarded, suggest
+from grader.bank.model import Bank, ResponseError
+from grader.errors import ValidationFailed
+
+
+def read_answers(path: Path, bank: Bank, *, display_name: str | None = None) -> dict[str, Any]:
+    """Canonical responses by question id; raises ValidationFailed naming file:line."""
+    checker = Checker(display_name or str(path))
+    root = compose(path, checker)
+    if root is None and not checker.problems:
+        checker.error(None, "", "the file is empty; expected a mapping of question id -> answer")
+    responses: dict[str, Any] = {}
+    if root is not None:
+        guarded(checker, lambda: _read(checker, root, bank, responses))
+    if checker.problems:
+        raise ValidationFailed(checker.problems)
+    return responses
+
+
+def _read(checker: Checker, root: yaml.Node, bank: Bank, out: dict[str, Any]) -> None:
+    if not isinstance(root, yaml.MappingNode):
+        checker.error(
+            root, "", f"expected a mapping of question id -> answer, found {describe(root)}"
+        )
+        return
+    ids = [q.id for q in bank.questions]
+    for key_node, value_node in root.value:
+        qid = checker.scalar(key_node, "")
+        qid = str(qid) if qid is not None else None
+        if qid is None:
+            continue
+        question = bank.question(qid)
+        if question is None:
+            checker.error(
+                key_node,
+                qid,
+                f"unknown question id '{qid}' in bank '{bank.id}'" + suggest(qid, ids),
+            )
+            continue
+        if qid in out:
+            checker.error(key_node, qid, "answered twice (YAML would silently keep the last)")
+            continue
+        raw = _plain(checker, value_node)
+        if raw is None:
+            continue  # null: left unanswered on purpose
+        try:
+            out[qid] = question.parse_response(raw)
+        except ResponseError as exc:
+            checker.error(value_node, qid, f"{exc} [{question.type} question]")
+
+
+def _plain(checker: Checker, node: yaml.Node) -> Any:
+    """A node as plain Python (lists, dicts, scalars), counting against the alias budget."""
+    if isinstance(node, yaml.ScalarNode):
+        return checker.scalar(node, "")
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(checker, item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {str(_plain(checker, k)): _plain(checker, v) for k, v in node.value}
+    return None

@@ -1,0 +1,68 @@
+"""`grader quiz grade BANK ANSWERS`: score an answers file, report, exit 0/1/2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.bank import load_bank
+from grader.errors import EXIT_FAILED, EXIT_OK, BadInput
+from grader.quiz.answers import read_answers
+from grader.quiz.scoring import build_result
+from grader.resources import resolve_bank
+
+
+def pass_fraction(value: float | None) -> float | None:
+    """--pass-mark as a fraction: 0.6 and 60 both mean 60 %."""
+    if value is None:
+        return None
+    if value < 0 or value > 100:
+        raise BadInput(
+            f"--pass-mark must be a fraction (0.6) or a percentage (60), found {value:g}"
+        )
+    return value / 100.0 if value > 1 else value
+
+
+def main(
+    *,
+    bank: str,
+    answers: str,
+    fmt: str = "text",
+    pass_mark: float | None = None,
+    student: str | None = None,
+    output: str | None = None,
+    no_color: bool = False,
+    echo: Callable[..., None] = print,
+) -> int:
+    fraction = pass_fraction(pass_mark)
+    the_bank = load_bank(resolve_bank(bank))
+    path = Path(answers)
+    if not path.is_file():
+        raise BadInput(f"{answers}: no such file")
+    responses = read_answers(path, the_bank)
+    result = build_result(
+        the_bank,
+        the_bank.questions,
+        responses,
+        student=student,
+        duration_s=0.0,
+        pass_mark=fraction,
+        extra={"answers_file": str(path)},
+    )
+    if fmt == "text":
+        from grader.report.style import color_wanted
+        from grader.report.text_report import render as render_text
+
+        color = False if output else color_wanted(no_color=no_color)
+        report = render_text(result, color=color)
+    else:
+        from grader.report.registry import render
+
+        report = render(result, fmt)
+    if output:
+        from grader.quiz.store import write_atomic
+
+        write_atomic(Path(output), report)
+    else:
+        echo(report.rstrip("\n"))
+    return EXIT_OK if result.passed else EXIT_FAILED

@@ -1,0 +1,292 @@
+"""`grader quiz take`: start or resume an attempt, run it, save the results.
+
+Exit codes: 0 the attempt was completed (whatever the score) or input ended cleanly
+with progress saved; 2 bad input; 130 interrupted by Ctrl-C (progress saved).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader.bank import load_bank
+from grader.bank.model import Bank, ResponseError
+from grader.errors import BadInput
+from grader.quiz import store
+from grader.quiz.flow import Driver, Flow, Stop, parse_duration
+from grader.quiz.scoring import build_result
+from grader.quiz.session import MODES, Session, draw_layout, select_questions
+from grader.report.style import Painter, color_wanted
+from grader.report.terminal_templates import render
+from grader.resources import resolve_bank
+
+EXIT_INTERRUPTED = 130
+
+
+def default_student() -> str:
+    return os.environ.get("GRADER_STUDENT") or _login()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (some containers)
+        return "student"
+
+
+def command_line(bank_arg: str, student: str, explicit_student: bool) -> str:
+    cmd = f"grader quiz take {bank_arg}"
+    return cmd + (f" --student {student}" if explicit_student else "")
+
+
+def new_session(
+    bank: Bank,
+    bank_file: Path,
+    sha: str,
+    *,
+    student: str,
+    seed: int | None,
+    mode: str,
+    tags: list[str],
+    limit: int | None,
+    time_limit_s: float | None,
+    now: float,
+) -> Session:
+    seed = seed if seed is not None else secrets.randbelow(1_000_000)
+    questions = select_questions(bank, seed=seed, tags=tags, limit=limit)
+    if not questions:
+        known = ", ".join(bank.tags) or "none"
+        raise BadInput(f"{bank_file}: no question has the tag(s) {', '.join(tags)} (tags: {known})")
+    return Session(
+        bank_id=bank.id,
+        bank_file=str(bank_file),
+        bank_sha256=sha,
+        student=student,
+        seed=seed,
+        mode=mode,  # type: ignore[arg-type]
+        order=[q.id for q in questions],
+        layout={q.id: draw_layout(q, seed) for q in questions},
+        started_at=now,
+        deadline=now + time_limit_s if time_limit_s else None,
+        time_limit_s=time_limit_s,
+    )
+
+
+def reconcile(session: Session, bank: Bank, sha: str) -> bool:
+    """Fit a saved attempt to the bank as it is now; True if anything was dropped."""
+    if session.bank_sha256 == sha:
+        return False
+    by_id = {q.id: q for q in bank.questions}
+    dropped = False
+    kept_order = [qid for qid in session.order if qid in by_id]
+    if len(kept_order) != len(session.order):
+        dropped = True
+        done = [qid for qid in session.order[: session.current] if qid in by_id]
+        session.current = len(done)
+    session.order = kept_order
+    for qid in list(session.attempts):
+        attempt = session.attempts[qid]
+        q = by_id.get(qid)
+        try:
+            ok = q is not None and (
+                attempt.response is None or q.parse_response(attempt.response) is not None
+            )
+        except ResponseError:
+            ok = False
+        if not ok:
+            del session.attempts[qid]
+            dropped = True
+    for qid in session.order:
+        session.layout[qid] = draw_layout(by_id[qid], session.seed)
+    session.bank_sha256 = sha
+    return dropped
+
+
+def main(
+    *,
+    bank: str,
+    student: str | None = None,
+    seed: int | None = None,
+    mode: str = "practice",
+    resume: bool = False,
+    restart: bool = False,
+    tags: list[str] | None = None,
+    limit: int | None = None,
+    time_limit: str | None = None,
+    no_color: bool = False,
+    out: Path | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if mode not in MODES:
+        raise BadInput(f"unknown mode '{mode}' (choose from {', '.join(MODES)})")
+    if limit is not None and limit < 1:
+        raise BadInput(f"--limit must be at least 1, found {limit}")
+    time_limit_s = None
+    if time_limit:
+        try:
+            time_limit_s = parse_duration(time_limit)
+        except ValueError as exc:
+            raise BadInput(f"--time-limit: {exc}") from None
+    path = resolve_bank(bank)
+    data = path.read_bytes()
+    the_bank = load_bank(path)
+    sha = hashlib.sha256(data).hexdigest()
+    explicit_student = student is not None
+    who = student or default_student()
+    command = command_line(bank, who, explicit_student)
+    paint = Painter(color_wanted(no_color=no_color, stream=stdout))
+
+    def say_template(name: str, **context: Any) -> None:
+        stdout.write(render("message.txt.j2", paint=paint, columns=80, name=name, **context))
+        stdout.write("\n")
+        stdout.flush()
+
+    saved = store.load_session(the_bank.id, who)
+    notes: list[str] = []
+    if resume:
+        if saved is None:
+            raise BadInput(
+                f"no saved attempt of '{the_bank.id}' for student '{who}' in "
+                f"{store.session_path(the_bank.id, who).parent}; start one with `{command}`"
+            )
+        session = saved
+        if reconcile(session, the_bank, sha):
+            notes.append("bank_changed")
+    else:
+        if saved is not None and not restart:
+            raise BadInput(
+                render(
+                    "message.txt.j2",
+                    paint=Painter(False),
+                    columns=200,
+                    name="unfinished",
+                    bank=the_bank.id,
+                    answered=saved.answered_count,
+                    total=len(saved.order),
+                    command=command,
+                ).strip()
+            )
+        session = new_session(
+            the_bank,
+            path,
+            sha,
+            student=who,
+            seed=seed,
+            mode=mode,
+            tags=list(tags or []),
+            limit=limit,
+            time_limit_s=time_limit_s,
+            now=time.time(),
+        )
+        store.save_session(session)
+
+    interactive = stdin.isatty() and stdout.isatty() and os.name == "posix"
+    driver: Driver
+    if interactive:
+        from grader.quiz.terminal import Terminal
+        from grader.quiz.tty_ui import TtyDriver
+
+        term = Terminal(stdin, stdout)
+        driver = TtyDriver(term, paint)
+    else:
+        from grader.quiz.plain_ui import PlainDriver
+
+        driver = PlainDriver(stdin, stdout, paint)
+    for note in notes:
+        say_template(note)
+    if resume:
+        say_template(
+            "resumed",
+            title=the_bank.title,
+            answered=session.answered_count,
+            total=len(session.order),
+        )
+
+    flow = Flow(the_bank, session, driver, store.save_session)
+    progress = {
+        "answered": 0,
+        "total": len(session.order),
+        "path": store.session_path(the_bank.id, who),
+        "command": command,
+    }
+    try:
+        if interactive:
+            with term:
+                completed = flow.run()
+        else:
+            completed = flow.run()
+    except Stop as stop:
+        store.save_session(session)
+        progress["answered"] = session.answered_count
+        say_template("eof" if stop.reason == "eof" else "saved", **progress)
+        return 0
+    except KeyboardInterrupt:
+        store.save_session(session)
+        progress["answered"] = session.answered_count
+        stdout.write("\n")
+        say_template("saved", **progress)
+        return EXIT_INTERRUPTED
+    if not completed:
+        say_template("timeout")
+    return finish(the_bank, session, stdout=stdout, paint=paint, out=out, say=say_template)
+
+
+def finish(
+    bank: Bank,
+    session: Session,
+    *,
+    stdout: TextIO,
+    paint: Painter,
+    out: Path | None,
+    say: Any,
+) -> int:
+    by_id = {q.id: q for q in bank.questions}
+    questions = [by_id[qid] for qid in session.order]
+    responses = {qid: a.response for qid, a in session.attempts.items() if a.answered}
+    per_question = {
+        qid: {"tries": len(a.tries), "hints_shown": a.hints_shown, "seconds": round(a.seconds, 1)}
+        for qid, a in session.attempts.items()
+    }
+    now = time.time()
+    result = build_result(
+        bank,
+        questions,
+        responses,
+        student=session.student,
+        duration_s=max(0.0, now - session.started_at),
+        extra_per_question=per_question,
+        extra={
+            "mode": session.mode,
+            "seed": session.seed,
+            "bank_sha256": session.bank_sha256,
+            "started_at": _iso(session.started_at),
+            "finished_at": _iso(now),
+        },
+    )
+    from grader.report.json_report import render as render_json
+    from grader.report.text_report import render as render_text
+
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
+    target = (
+        out
+        or store.results_dir()
+        / f"{store._slug(bank.id)}--{store._slug(session.student)}--{stamp}.json"
+    )
+    store.write_atomic(target, render_json(result))
+    store.discard_session(bank.id, session.student)
+    stdout.write("\n" + render_text(result, color=paint.color))
+    say("results", path=target)
+    return 0
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

@@ -1,0 +1,59 @@
+"""The Jinja2 environment for everything a person reads in the terminal.
+
+Templates live in the top-level ``templates/terminal/`` (shipped in the wheel).
+They receive a ``paint`` function for colour (a no-op when colour is off) and a few
+layout helpers; the Python side only prepares data.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from grader.report import style
+from grader.report.markdown_term import plain_inline, render_markdown, styled_inline
+from grader.resources import data_dir
+
+
+def fmt_number(value: float) -> str:
+    """Scores as people write them: 2, 1.5, 0.667 (no trailing zeros)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{(100.0 * part / whole) if whole else 0.0:.0f}%"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates") / "terminal")),
+        autoescape=False,  # terminal text, not HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(
+        pad=style.pad,
+        width=style.width,
+        truncate=style.truncate,
+        table=style.table,
+        bar=style.bar,
+        wrap=style.wrap_segments,
+        markdown=render_markdown,
+        inline=styled_inline,
+        plain=plain_inline,
+        num=fmt_number,
+        percent=percent,
+    )
+    return env
+
+
+def render(template_name: str, /, *, paint: style.Painter, columns: int, **context: Any) -> str:
+    template = environment().get_template(template_name)
+    text = template.render(paint=paint, columns=columns, **context)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
