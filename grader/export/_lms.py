@@ -58,8 +58,13 @@ def common_losses(ctx: ExportContext, q: Question, *, hints: bool, tags: bool) -
         ctx.lose(q, f"{len(q.hints)} hint(s) dropped (the format has no hints)")
     if q.tags and not tags:
         ctx.lose(q, f"tags dropped ({', '.join(q.tags)})")
-    if q.difficulty:
+    if q.difficulty and not tags:
         ctx.lose(q, f"difficulty '{q.difficulty}' dropped")
+
+
+def lms_tags(q: Question) -> list[str]:
+    """Tags for formats that have them; the difficulty travels as one more tag."""
+    return q.tags + ([f"difficulty-{q.difficulty}"] if q.difficulty else [])
 
 
 def regex_loss(answer: TextAnswer, what: str) -> str:

@@ -19,7 +19,14 @@ from grader.bank.types.multi import MultiQuestion
 from grader.bank.types.ordering import OrderingQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
-from grader.export._lms import common_losses, multi_weights, percent, regex_loss, tolerance
+from grader.export._lms import (
+    common_losses,
+    lms_tags,
+    multi_weights,
+    percent,
+    regex_loss,
+    tolerance,
+)
 from grader.export._markup import MarkupRenderer, plain
 from grader.export._view import QuestionView
 
@@ -145,4 +152,6 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
 def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
     all_entries = [e for v in ctx.view.questions for e in entries(ctx, v, renderer)]
-    return render("bank.gift", ctx, renderer, entries=all_entries, esc=escape).encode()
+    return render(
+        "bank.gift", ctx, renderer, entries=all_entries, esc=escape, tags=lms_tags
+    ).encode()

@@ -19,7 +19,14 @@ from grader.bank.types.ordering import OrderingQuestion
 from grader.bank.types.single import SingleQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
-from grader.export._lms import common_losses, multi_weights, percent, regex_loss, tolerance
+from grader.export._lms import (
+    common_losses,
+    lms_tags,
+    multi_weights,
+    percent,
+    regex_loss,
+    tolerance,
+)
 from grader.export._markup import MarkupRenderer, plain
 from grader.export._view import QuestionView
 
@@ -135,5 +142,5 @@ def plan(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> Plan:
 def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
     plans = [plan(ctx, v, renderer) for v in ctx.view.questions]
-    text = render("moodle.xml", ctx, renderer, plans=plans, penalty=PENALTY)
+    text = render("moodle.xml", ctx, renderer, plans=plans, penalty=PENALTY, tags=lms_tags)
     return text.encode()

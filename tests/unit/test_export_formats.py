@@ -1,0 +1,123 @@
+"""Pure pieces of the exporters: ordering, escaping, Moodle grades, the self-check data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.bank import load_bank, load_bank_text
+from grader.export import export_bank
+from grader.export._lms import MOODLE_FRACTIONS, moodle_fraction, percent
+from grader.export._view import arrange
+from grader.export.gift import decimal, escape
+from grader.export.html import decode, encode
+
+ROOT = Path(__file__).resolve().parents[2]
+ALL_TYPES = ROOT / "tests/fixtures/banks/all-types.yaml"
+HOSTILE = ROOT / "tests/fixtures/banks/export-hostile.yaml"
+
+
+@pytest.fixture(scope="module")
+def bank():  # type: ignore[no-untyped-def]
+    return load_bank(ALL_TYPES)
+
+
+def test_without_seed_the_authored_order_is_kept(bank) -> None:  # type: ignore[no-untyped-def]
+    view = arrange(bank, None)
+    assert [v.q.id for v in view.questions] == [q.id for q in bank.questions]
+    kaylee = view.questions[0]
+    assert [c.key for c in kaylee.choices] == ["tanh", "relu", "batchnorm", "large-init"]
+
+
+def test_a_seed_shuffles_reproducibly_and_differently(bank) -> None:  # type: ignore[no-untyped-def]
+    a = [v.q.id for v in arrange(bank, 1).questions]
+    assert a == [v.q.id for v in arrange(bank, 1).questions]
+    assert a != [q.id for q in bank.questions]
+    assert a != [v.q.id for v in arrange(bank, 2).questions]
+
+
+def test_shuffle_false_keeps_a_questions_choices_in_place() -> None:
+    text = ALL_TYPES.read_text().replace(
+        "    type: multi\n", "    type: multi\n    shuffle: false\n"
+    )
+    bank = load_bank_text(text)
+    for seed in range(8):
+        kaylee = next(v for v in arrange(bank, seed).questions if v.q.id == "kaylee")
+        assert [c.key for c in kaylee.choices] == ["tanh", "relu", "batchnorm", "large-init"]
+
+
+def test_ordering_items_are_never_shown_in_the_answer_order(bank) -> None:  # type: ignore[no-untyped-def]
+    for seed in (None, 0, 1, 2):
+        view = next(v for v in arrange(bank, seed).questions if v.type == "ordering")
+        assert sorted(view.items) == sorted(view.q.items)
+        assert view.items != view.q.items
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1 / 3, "33.33333"), (-1 / 3, "-33.33333"), (0.5, "50"), (1 / 6, "16.66667"),
+     (1 / 7, "14.28571"), (1 / 11, "5"), (1.0, "100")],
+)  # fmt: skip
+def test_moodle_fractions_come_from_moodles_list(value: float, expected: str) -> None:
+    fraction = moodle_fraction(value)
+    assert any(abs(abs(fraction) - f) < 1e-7 for f in MOODLE_FRACTIONS)
+    assert percent(fraction) == expected
+
+
+def test_gift_escapes_every_special_character() -> None:
+    assert escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
+    assert escape("one\n\ntwo") == "one\\n\\ntwo"  # a blank line would end the question
+    assert decimal(1e-10) == "0.0000000001"
+    assert decimal(2.0) == "2"
+
+
+def test_self_check_data_round_trips_and_is_not_plain_text() -> None:
+    payload = {"questions": {"q1": {"accept": ["rectified linear unit"]}}}
+    blob = encode(payload)
+    assert "rectified" not in blob
+    assert decode(blob) == payload
+
+
+def test_the_student_page_does_not_show_the_key_in_plain_view(bank) -> None:  # type: ignore[no-untyped-def]
+    page = export_bank(bank, "html").data.decode()
+    assert "rectified linear unit" not in page  # an accepted text answer
+    assert "0.0015" not in page  # the numeric answer
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "correct" not in main.lower()  # no choice is marked in the markup
+
+
+def test_hostile_text_never_becomes_markup() -> None:
+    bank = load_bank(HOSTILE)
+    for fmt in ("html", "html-key"):
+        page = export_bank(bank, fmt).data.decode()
+        scripts = re.findall(r"<script\b[^>]*>", page)
+        assert scripts == (
+            ['<script type="application/json" id="selfcheck-data" data-pad="grader-self-check">',
+             "<script>"] if fmt == "html" else []
+        )  # fmt: skip
+        assert not re.search(r"<(img|svg|a|b)\b[^>]*\s(onerror|onload|onmouseover)=", page)
+        assert 'href="javascript:' not in page
+        assert "&lt;script&gt;" in page  # shown as text, not dropped
+
+
+def test_every_format_names_what_it_loses(bank) -> None:  # type: ignore[no-untyped-def]
+    lost = {fmt: export_bank(bank, fmt).warnings for fmt in ("qti", "moodle", "gift", "md")}
+    assert lost["md"] == []
+    for fmt in ("qti", "moodle", "gift"):
+        assert any(
+            "'backprop-order'" in w and "ordering exported as matching" in w for w in lost[fmt]
+        )
+        assert any("'name-regex'" in w and "/re\\s*lu/" in w for w in lost[fmt])
+        assert all(w.startswith(f"warning: {fmt}: question '") for w in lost[fmt])
+    assert any("'fill'" in w and "split into 2 questions" in w for w in lost["gift"])
+    assert any("'kaylee'" in w and "tags dropped" in w for w in lost["qti"])
+
+
+def test_multi_weights_follow_the_scoring_policy(bank) -> None:  # type: ignore[no-untyped-def]
+    text = ALL_TYPES.read_text().replace("multi: partial", "multi: all_or_nothing")
+    warnings = export_bank(load_bank_text(text), "moodle").warnings
+    assert any(
+        "'kaylee'" in w and "'all_or_nothing' scoring becomes partial" in w for w in warnings
+    )
