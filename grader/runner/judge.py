@@ -45,6 +45,7 @@ class _Run:
     spec: JailSpec
     started: float
     outputs: list[str] = field(default_factory=list)
+    import_failure: TestResult | None = None  # once the import failed, it is never retried
     level: str = "none"
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -190,13 +191,15 @@ def _run_all(
             if run.remaining() <= 0:
                 results.append(verdicts.out_of_time(case, run.exercise.limits.total_time_s))
                 continue
-            if jail is None or jail.session.exit is not None:
+            if run.import_failure is None and (jail is None or jail.session.exit is not None):
                 _end_jail(run, jail)
                 jail = _start_jail(run, require_level)
-            if jail.failure is not None:
+                run.import_failure = jail.failure
+            if run.import_failure is not None or jail is None or jail.module is None:
                 # The submission cannot even be imported: every test gets that verdict,
                 # without trying again (an import that loops would cost each test its limit).
-                results.append(verdicts.same_as(jail.failure, case))
+                failure = run.import_failure or verdicts.never_started()
+                results.append(verdicts.same_as(failure, case))
                 continue
             results.append(_run_case(run, jail, case, reference))
     finally:

@@ -141,6 +141,10 @@ def _build_root(spec: JailSpec) -> None:
     binds = _system_dirs()
     for src in binds:
         _bind(src, root + src, readonly=True)
+    for link in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+        # Merged-/usr systems make these symlinks (bin -> usr/bin): mirror them.
+        if os.path.islink(link) and not os.path.lexists(root + link):
+            os.symlink(os.readlink(link), root + link)
     for path in spec.hide:
         real = os.path.realpath(path)
         if any(real == b or real.startswith(b + "/") for b in binds) and os.path.isdir(real):

@@ -54,7 +54,8 @@ def student_error(case: Case, exc: StudentError) -> TestResult:
             f"your code returned something that cannot be checked: {exc.message}",
         )
     if exc.memory:
-        return _result(case, "memory", f"your code ran out of memory ({exc.type_name}: {exc.message})")
+        detail = f"{exc.type_name}: {exc.message}" if exc.message else exc.type_name
+        return _result(case, "memory", f"your code ran out of memory ({detail})")
     head = f"your code raised {exc.type_name}" + (f": {exc.message}" if exc.message else "")
     if exc.type_name == "RecursionError":
         head += " (a function calls itself without end?)"
@@ -90,6 +91,10 @@ def import_error(entry: str, exc: StudentError) -> TestResult:
     if exc.traceback:
         text += "\n" + exc.traceback.rstrip()
     return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=text)
+
+
+def never_started() -> TestResult:
+    return TestResult(name="import", score=0.0, max_score=0.0, status="crashed", message="the jail did not start")
 
 
 def same_as(failure: TestResult, case: Case) -> TestResult:
