@@ -79,18 +79,21 @@ def _read_bank(ctx: ReadContext, root: yaml.Node) -> Bank | None:
         seen: dict[str, int] = {}
         for i, node in enumerate(checker.sequence(fields["questions"], "questions")):
             question = _read_question(ctx, node, f"questions[{i}]", defaults)
-            if question is None:
-                continue
-            if question.id in seen:
+            # Ids are compared even for questions with other problems, so that every
+            # problem is reported in one run rather than revealed one fix at a time.
+            id_node = _key_value(node, "id")
+            qid = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
+            if id_node is not None and isinstance(qid, str) and qid in seen:
                 checker.error(
-                    _key_value(node, "id") or node,
+                    id_node,
                     f"questions[{i}].id",
-                    f"duplicate question id '{question.id}' "
-                    f"(first used at line {seen[question.id]})",
+                    f"duplicate question id '{qid}' (first used at line {seen[qid]})",
                 )
                 continue
-            seen[question.id] = question.where.line
-            questions.append(question)
+            if isinstance(qid, str):
+                seen[qid] = node.start_mark.line + 1
+            if question is not None:
+                questions.append(question)
     if bank_id is None or title is None or description is None:
         return None
     return Bank(bank_id, title, questions, checker.file, description)
