@@ -519,6 +519,16 @@ def test_every_problem_is_reported_at_once_in_line_order() -> None:
     assert "must not be negative" in messages
 
 
+def test_duplicate_ids_are_found_among_invalid_questions_too() -> None:
+    found = problems(bank(TF.replace("answer: true", "answer: maybe") + TF + "  points: 0\n"))
+    assert [(p.line, p.path) for p in found] == [
+        (7, "questions[0].answer"),
+        (9, "questions[1].id"),
+        (12, "questions[1].points"),
+    ]
+    assert "duplicate question id 'q1' (first used at line 4)" in found[1].message
+
+
 def test_double_quoted_backslash_escape_gets_a_hint() -> None:
     problem = only_problem(
         bank('- id: q1\n  type: true_false\n  prompt: "$\\frac{1}{4}$"\n  answer: true\n')
