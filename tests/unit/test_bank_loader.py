@@ -524,7 +524,7 @@ def test_duplicate_ids_are_found_among_invalid_questions_too() -> None:
     assert [(p.line, p.path) for p in found] == [
         (7, "questions[0].answer"),
         (9, "questions[1].id"),
-        (12, "questions[1].points"),
+        (13, "questions[1].points"),
     ]
     assert "duplicate question id 'q1' (first used at line 4)" in found[1].message
 
