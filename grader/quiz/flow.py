@@ -63,6 +63,7 @@ class Verdict:
     explanation: str
     choice_feedback: list[dict[str, Any]]
     can_retry: bool
+    retried: bool = False  # a retry: the first answer is the one that counts
 
 
 @dataclass
@@ -243,6 +244,8 @@ class Flow:
             if exam:
                 return "answer"
             verdict = self.verdict(q, outcome.response, can_retry=True)
+            verdict.retried = tries > 1
+            screen.head = self.head(index)
             if self.driver.feedback(screen, verdict) != "retry":
                 return "answer"
 

@@ -119,7 +119,7 @@ class Terminal:
         lines = text.split("\n")
         _, rows = self.size()
         if len(lines) > rows:  # keep the keys line and what surrounds the answer visible
-            lines = [*lines[:rows - 2], "…", lines[-1]]
+            lines = [*lines[: rows - 2], "…", lines[-1]]
         self.write("\x1b[H\x1b[2J" + "\r\n".join(lines))
 
     def read_key(self, timeout: float | None = None) -> str | None:
