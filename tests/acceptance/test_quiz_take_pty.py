@@ -1,0 +1,167 @@
+"""`grader quiz take` in a real pseudo-terminal (pexpect): keys in, screens out, and
+what ends up saved on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+ROOT = Path(__file__).resolve().parents[2]
+BANK = str(ROOT / "tests/fixtures/banks/all-types.yaml")
+UP, DOWN = "\x1b[A", "\x1b[B"
+
+
+def spawn(data: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "GRADER_DATA_DIR": str(data), "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("FORCE_COLOR", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "grader", "quiz", "take", BANK, "--student", "pat", "--seed", "3", *args],
+        cwd=str(ROOT),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=20,
+    )
+    return child
+
+
+def first_result(data: Path) -> dict:
+    files = sorted((data / "results").glob("*.json"))
+    assert len(files) == 1, files
+    return json.loads(files[0].read_text())
+
+
+# With --seed 3 the order is: kaylee, name-regex, name-fn, fill, derivs, relu-saturates,
+# sigmoid-max, backprop-order, chain-product (see the saved session's "order").
+
+
+def answer_choices(child: pexpect.spawn, data: Path, qid: str, wanted: list[str]) -> None:
+    """Tick the wanted canonical keys by moving with arrows (positions from the layout)."""
+    layout = json.loads((data / "sessions" / "all-types--pat.json").read_text())["layout"][qid]
+    for key in wanted:
+        for _ in range(layout.index(key)):
+            child.send(DOWN)
+        child.send(" ")
+        for _ in range(layout.index(key)):
+            child.send(UP)
+
+
+def test_practice_mode_whole_quiz_with_ctrl_c_and_resume(tmp_path: Path) -> None:
+    child = spawn(tmp_path)
+    child.expect("Question 1/9")
+    child.expect("enter answer")
+    answer_choices(child, tmp_path, "kaylee", ["relu", "batchnorm"])
+    child.send("\r")
+    child.expect("Correct")
+    child.send("\r")  # next
+    child.expect("Question 2/9")
+    child.send("re lu\r")
+    child.expect("Correct")
+    child.send("\r")
+    child.expect("Question 3/9")
+    child.sendintr()  # Ctrl-C: saved, told how to continue
+    child.expect("Progress saved")
+    child.expect("--resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = json.loads((tmp_path / "sessions" / "all-types--pat.json").read_text())
+    assert saved["attempts"]["kaylee"]["response"] == ["relu", "batchnorm"]
+    assert saved["current"] == 2
+
+    child = spawn(tmp_path, "--resume")
+    child.expect("Question 3/9")
+    child.send("sigmoid\r")  # name-fn, wrong
+    child.expect("Not quite")
+    child.expect("r retry")
+    child.send("r")
+    child.expect("Question 3/9")
+    child.send("relu\r")
+    child.expect("first answer is the one that counts")
+    child.send("\r")
+    child.expect("Question 4/9")  # fill: two blanks
+    child.send("15e-4")
+    child.send("\x7f" * 5)
+    child.send("1e-10\rrelu\r")
+    child.expect("Correct")
+    child.send("\r")
+    child.expect("Question 5/9")  # derivs: matching
+    layout = json.loads((tmp_path / "sessions" / "all-types--pat.json").read_text())["layout"]
+    child.send(str(layout["derivs"].index("0.25") + 1))
+    child.send(str(layout["derivs"].index("1") + 1))
+    child.send("\r")
+    child.expect("Correct")
+    child.send("\r")
+    child.expect("Question 6/9")  # relu-saturates: True is first, False second
+    child.send("j\r")
+    child.expect("Correct")
+    child.send("\r")
+    child.expect("Question 7/9")  # sigmoid-max: skip it
+    child.send("s")
+    child.expect("Question 8/9")  # ordering: submit as shown (a wrong order)
+    child.send("\r")
+    child.expect("Partly right")  # two of the four steps happen to be in place
+    child.send("\r\r")
+    child.expect("Question 9/9")
+    child.send("abc\r")
+    child.expect("is not a number")
+    child.send("\x15" + "1.5e-3\r")
+    child.expect("Correct")
+    child.send("\r")
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    result = first_result(tmp_path)
+    tests = {t["id"]: t for t in result["tests"]}
+    assert tests["kaylee"]["score"] == 2
+    assert tests["name-fn"]["score"] == 0 and tests["name-fn"]["response"] == "sigmoid"
+    assert tests["name-fn"]["tries"] == 2
+    assert tests["fill"]["response"] == [1e-10, "relu"]
+    assert tests["derivs"]["score"] == 1
+    assert tests["relu-saturates"]["response"] is False
+    assert "response" not in tests["sigmoid-max"] and result["unanswered"] == ["sigmoid-max"]
+    assert tests["chain-product"]["response"] == 0.0015
+    assert tests["backprop-order"]["score"] == 0.5
+    assert result["kind"] == "quiz" and result["student"] == "pat" and result["mode"] == "practice"
+    assert not (tmp_path / "sessions" / "all-types--pat.json").exists()
+
+
+def test_exam_mode_review_and_change_an_answer(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--mode", "exam", "--time-limit", "20m", "--tag", "derivatives",
+                  "--tag", "remedies")  # fmt: skip
+    child.expect("Question 1/2")
+    child.expect("left")  # the remaining time is shown
+    order = json.loads((tmp_path / "sessions" / "all-types--pat.json").read_text())["order"]
+    assert sorted(order) == ["kaylee", "sigmoid-max"]
+    for number, qid in enumerate(order, 1):
+        child.expect(f"Question {number}/2")
+        if qid == "kaylee":
+            answer_choices(child, tmp_path, "kaylee", ["tanh"])
+        child.send("\r")  # sigmoid-max: whatever is under the cursor; no feedback either way
+    child.expect("Review your answers")
+    child.expect("Submit answers")
+    child.send(str(order.index("kaylee") + 1))  # revisit kaylee
+    child.expect(f"Question {order.index('kaylee') + 1}/2")
+    answer_choices(child, tmp_path, "kaylee", ["tanh", "relu", "batchnorm"])  # untick tanh
+    child.send("\r")
+    child.expect("Review your answers")
+    child.send("\r")  # the cursor starts on Submit
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    result = first_result(tmp_path)
+    tests = {t["id"]: t for t in result["tests"]}
+    assert list(tests) == order
+    assert tests["kaylee"]["response"] == ["relu", "batchnorm"]
+    assert tests["kaylee"]["score"] == 2
+    assert tests["kaylee"]["tries"] == 2
+    assert result["mode"] == "exam"
