@@ -132,8 +132,11 @@ class MarkupRenderer:
         return parts
 
 
-def plain(text: str) -> str:
-    """Bank Markdown as plain text (for fields an LMS shows unformatted, like menus)."""
+def plain(text: str, *, math: str = "\\({}\\)") -> str:
+    """Bank Markdown as plain text (for fields an LMS shows unformatted, like menus).
+
+    ``math`` formats each `$...$` span; the default writes TeX that MathJax typesets.
+    """
     tokens = markdown_parser().parseInline(text.strip())
     out: list[str] = []
 
@@ -142,7 +145,7 @@ def plain(text: str) -> str:
             if tok.type in ("text", "code_inline"):
                 out.append(tok.content)
             elif tok.type.startswith("math_inline"):
-                out.append(f"\\({tok.content.strip()}\\)")
+                out.append(math.format(tok.content.strip()))
             elif tok.type in ("softbreak", "hardbreak"):
                 out.append(" ")
             if tok.children:
@@ -150,3 +153,9 @@ def plain(text: str) -> str:
 
     walk(tokens)
     return "".join(out).strip()
+
+
+def spoken(text: str) -> str:
+    """A plain-text name for a control whose visible label may be only MathML (which
+    browsers do not yet turn into an accessible name): the math as its TeX source."""
+    return plain(text, math="{}")

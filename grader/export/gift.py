@@ -16,6 +16,7 @@ from grader.bank.types._text import TextAnswer
 from grader.bank.types.cloze import ClozeQuestion
 from grader.bank.types.matching import MatchingQuestion
 from grader.bank.types.multi import MultiQuestion
+from grader.bank.types.numeric import NumericQuestion
 from grader.bank.types.ordering import OrderingQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
@@ -124,10 +125,9 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
         ]
     elif q.type == "true_false":
         entry.kind = "tf"
-    elif q.type == "numeric":
+    elif isinstance(q, NumericQuestion):
         entry.kind = "number"
-        answer = getattr(q, "answer")  # noqa: B009 - NumericQuestion.answer
-        entry.number = f"{decimal(answer.answer)}:{decimal(tolerance(answer))}"
+        entry.number = f"{decimal(q.answer.answer)}:{decimal(tolerance(q.answer))}"
     elif isinstance(q, TextQuestion):
         entry.kind = "short"
         entry.lines = _short(ctx, v, q.answer, "answer")

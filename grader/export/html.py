@@ -19,7 +19,7 @@ from grader.bank.types.single import SingleQuestion
 from grader.bank.types.text import TextQuestion
 from grader.bank.types.true_false import TrueFalseQuestion
 from grader.export._context import ExportContext, render
-from grader.export._markup import MarkupRenderer, plain
+from grader.export._markup import MarkupRenderer, plain, spoken
 from grader.export._view import QuestionView
 
 SUFFIX = ".html"
@@ -107,6 +107,7 @@ def export(ctx: ExportContext) -> bytes:
         blob=encode(payload),
         pad=_PAD,
         plain=plain,
+        spoken=spoken,
         lang="en",
         version=__version__,
     )
