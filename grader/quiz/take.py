@@ -7,7 +7,6 @@ with progress saved; 2 bad input; 130 interrupted by Ctrl-C (progress saved).
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import secrets
 import sys
@@ -15,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from grader.bank import load_bank
 from grader.bank.model import Bank, ResponseError
 from grader.errors import BadInput
 from grader.quiz import store
+from grader.quiz.bank_cache import load_bank_cached
 from grader.quiz.flow import Driver, Flow, Stop, parse_duration
 from grader.quiz.scoring import build_result
 from grader.quiz.session import MODES, Session, draw_layout, select_questions
@@ -137,9 +136,7 @@ def main(
         except ValueError as exc:
             raise BadInput(f"--time-limit: {exc}") from None
     path = resolve_bank(bank)
-    data = path.read_bytes()
-    the_bank = load_bank(path)
-    sha = hashlib.sha256(data).hexdigest()
+    the_bank, sha = load_bank_cached(path)
     explicit_student = student is not None
     who = student or default_student()
     command = command_line(bank, who, explicit_student)

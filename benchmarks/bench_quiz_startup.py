@@ -1,0 +1,88 @@
+"""How long until the first question of `grader quiz take` is on screen.
+
+Runs the real command in a pseudo-terminal, timing from fork to the moment the
+screen shows "Question 1/", and compares with `python -c pass` measured in the same
+run on the same machine (the interpreter's own floor). Prints medians and the ratio.
+
+    python benchmarks/bench_quiz_startup.py [BANK] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import pty
+import select
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BANK = ROOT / "quizzes" / "vanishing-gradients.yaml"
+
+
+def time_until(argv: list[str], marker: bytes | None, env: dict[str, str]) -> float:
+    """Seconds from fork until ``marker`` appears on the pty (or the process exits)."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execvpe(argv[0], argv, env)
+    seen = b""
+    elapsed = None
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], 10)
+            if not ready:
+                raise RuntimeError(f"no output from {argv}: {seen[-200:]!r}")
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the pty
+                chunk = b""
+            if not chunk:
+                elapsed = time.perf_counter() - start
+                break
+            seen += chunk
+            if marker is not None and marker in seen:
+                elapsed = time.perf_counter() - start
+                break
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    if marker is not None and marker not in seen:
+        raise RuntimeError(f"{argv} ended without showing {marker!r}: {seen[-300:]!r}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("bank", nargs="?", default=str(DEFAULT_BANK))
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    bank = (
+        args.bank if Path(args.bank).exists() else str(ROOT / "tests/fixtures/banks/all-types.yaml")
+    )
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "GRADER_DATA_DIR": data, "TERM": "xterm", "NO_COLOR": ""}
+        baseline, take = [], []
+        for i in range(args.runs):  # interleaved, so machine noise hits both alike
+            baseline.append(time_until([sys.executable, "-c", "pass"], None, env))
+            argv = [sys.executable, "-m", "grader", "quiz", "take", bank,
+                    "--student", f"bench{i}", "--seed", "1"]  # fmt: skip
+            take.append(time_until(argv, b"Question 1/", env))
+    base_ms = statistics.median(baseline) * 1000
+    take_ms = statistics.median(take) * 1000
+    print(f"bank: {Path(bank).name}   runs: {args.runs}")
+    print(f"python -c pass                  median {base_ms:6.1f} ms")
+    print(f"quiz take -> first question     median {take_ms:6.1f} ms  (budget 150 ms)")
+    print(f"grader's own cost               median {take_ms - base_ms:6.1f} ms")
+    print(f"ratio take / python -c pass     {take_ms / base_ms:6.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
