@@ -93,3 +93,17 @@ def test_all_malformed_banks_in_one_real_process() -> None:
         assert any(p.startswith(prefix) and str(fragment) in p for p in problems), (name, problems)
     # The one good bank in the list is still checked and reported as fine.
     assert "all-types.yaml: ok" in proc.stdout
+
+
+def test_shipped_bank_checks_clean_by_name() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "quiz", "check", "vanishing-gradients"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert proc.stdout.startswith("vanishing-gradients: ok — ")
+    assert "cloze, matching, multi, numeric, ordering, single, text, true_false" in proc.stdout
