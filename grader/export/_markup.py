@@ -16,12 +16,16 @@ from html import escape
 from typing import Any
 
 from markdown_it.renderer import RendererHTML
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from grader.markup import latex_to_mathml, markdown_parser
 
 _BLANK = re.compile(r"\[\[(\d+)\]\]")
+# One line of text with nothing Markdown treats specially (no list/heading/quote start,
+# no emphasis, code, links, math, entities, HTML, escapes, line breaks).
+_PLAIN = re.compile(r"\A {0,3}[A-Za-z(\"'][A-Za-z0-9 ,.;:?!'\"()/%=+-]*\Z")
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!<p>).)*)</p>\n?\Z", re.S)
 
 
@@ -30,18 +34,30 @@ def _mathml(latex: str, display: bool) -> str:
     return latex_to_mathml(latex, display=display)
 
 
-@lru_cache(maxsize=256)
-def _highlight(code: str, lang: str) -> str:
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
+@lru_cache(maxsize=64)
+def _lexer(lang: str) -> Any:
+    # Looking a lexer up by name scans Pygments' registry: do it once per language.
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     try:
-        lexer = get_lexer_by_name(lang or "text")
+        return get_lexer_by_name(lang or "text")
     except ClassNotFound:
-        lexer = get_lexer_by_name("text")
-    return str(highlight(code, lexer, HtmlFormatter(nowrap=True)))
+        return get_lexer_by_name("text")
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> Any:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=256)
+def _highlight(code: str, lang: str) -> str:
+    from pygments import highlight
+
+    return str(highlight(code, _lexer(lang), _formatter()))
 
 
 class _Renderer(RendererHTML):
@@ -111,6 +127,10 @@ class MarkupRenderer:
     def block(self, text: str) -> Markup:
         if not text:
             return Markup("")
+        if _PLAIN.match(text):
+            # Most choices and short prompts are one plain sentence: the parser would
+            # return exactly this, so skip it (tests check the two agree).
+            return Markup(f"<p>{escapeHtml(text.strip())}</p>\n")
         md = markdown_parser()
         return Markup(self._renderer.render(md.parse(text), md.options, {}))
 

@@ -6,13 +6,18 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.renderer import RendererHTML
 
 from grader.bank import load_bank, load_bank_text
 from grader.export import export_bank
 from grader.export._lms import MOODLE_FRACTIONS, moodle_fraction, percent
+from grader.export._markup import _PLAIN, MarkupRenderer
 from grader.export._view import arrange
 from grader.export.gift import decimal, escape
 from grader.export.html import decode, encode
+from grader.markup import markdown_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_TYPES = ROOT / "tests/fixtures/banks/all-types.yaml"
@@ -121,3 +126,21 @@ def test_multi_weights_follow_the_scoring_policy(bank) -> None:  # type: ignore[
     assert any(
         "'kaylee'" in w and "'all_or_nothing' scoring becomes partial" in w for w in warnings
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(_PLAIN, fullmatch=True),
+        # Near misses: if the shortcut ever let these through, they must still agree.
+        st.sampled_from(["a *b* c", "a **b**", "x _y_", "    code", "1. one", "- item", "# h",
+                         "> q", "a `b`", "a [b](c)", "a $x$", "a &amp; b", "a <b>", "a\\*b",
+                         "a  \nb", "Title\n===", "a ~~b~~", "|a|b|"]),
+    )
+)  # fmt: skip
+def test_the_plain_text_shortcut_renders_as_the_parser_would(text: str) -> None:
+    if not _PLAIN.match(text):
+        return  # not a shortcut case: the parser renders it
+    md = markdown_parser()
+    expected = RendererHTML().render(md.parse(text), md.options, {})
+    assert str(MarkupRenderer().block(text)) == expected
