@@ -15,8 +15,8 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from markdown_it.renderer import RendererHTML
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 
