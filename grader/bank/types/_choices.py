@@ -27,6 +27,8 @@ class Choice:
 def read_choices(ctx: ReadContext, node: yaml.Node, path: str) -> list[Choice] | None:
     checker = ctx.checker
     items = checker.sequence(node, path)
+    if not items:
+        return None  # `sequence` has said what is wrong; "no correct choice" would repeat it
     if len(items) > len(LETTERS):
         checker.error(node, path, f"at most {len(LETTERS)} choices, found {len(items)}")
         return None
