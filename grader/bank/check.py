@@ -25,8 +25,9 @@ def main(*, banks: list[str], echo: Callable[..., None]) -> int:
             echo(f"error: {exc.message}", err=True)
             continue
         kinds = sorted({q.type for q in bank.questions})
+        count, points = len(bank.questions), bank.max_score
         echo(
-            f"{name}: ok — {len(bank.questions)} questions, {bank.max_score:g} points "
-            f"({', '.join(kinds)})"
+            f"{name}: ok — {count} question{'' if count == 1 else 's'}, "
+            f"{points:g} point{'' if points == 1 else 's'} ({', '.join(kinds)})"
         )
     return EXIT_BAD_INPUT if failed else EXIT_OK
