@@ -107,3 +107,15 @@ def test_shipped_bank_checks_clean_by_name() -> None:
     assert proc.stderr == ""
     assert proc.stdout.startswith("vanishing-gradients: ok — ")
     assert "cloze, matching, multi, numeric, ordering, single, text, true_false" in proc.stdout
+
+
+def test_ok_line_counts_in_words(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "id: one\ntitle: One\nquestions:\n"
+        "  - {id: q, type: true_false, prompt: Sigmoid saturates., answer: true}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["quiz", "check", str(one)])
+    assert result.exit_code == 0
+    assert result.stdout == f"{one}: ok — 1 question, 1 point (true_false)\n"

@@ -185,6 +185,13 @@ ERRORS = [
         "questions[0].choices",
     ),
     (
+        "empty-choices-list-is-one-problem",
+        bank("- id: q1\n  type: single\n  prompt: Pick.\n  choices: []\n"),
+        7,
+        "must not be empty",
+        "questions[0].choices",
+    ),
+    (
         "multi-none-correct",
         bank(
             """
