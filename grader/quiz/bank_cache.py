@@ -13,22 +13,36 @@ ignored and rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import pickle
 import sys
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import __version__
-from grader.bank.model import Bank
 from grader.quiz import store
+
+if TYPE_CHECKING:
+    from grader.bank.model import Bank
 
 _CODE = Path(__file__).resolve().parents[1]
 
 
+@cache
 def code_fingerprint() -> str:
-    """Sizes and modification times of the code that turns YAML into a Bank."""
+    """Sizes and modification times of the code that turns YAML into a Bank, and of
+    the code that renders it for the terminal (the display cache holds its output)."""
     parts = [__version__, sys.version]
-    files = [_CODE / "_yaml.py", _CODE / "markup.py", *sorted((_CODE / "bank").rglob("*.py"))]
+    files = [
+        _CODE / "_yaml.py",
+        _CODE / "markup.py",
+        _CODE / "report" / "markdown_term.py",
+        _CODE / "report" / "latex_text.py",
+        _CODE / "report" / "style.py",
+        _CODE / "quiz" / "display.py",
+        *sorted((_CODE / "bank").rglob("*.py")),
+    ]
     for path in files:
         try:
             st = path.stat()
@@ -38,10 +52,17 @@ def code_fingerprint() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def load_bank_cached(path: Path) -> tuple[Bank, str]:
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_bank_cached(path: Path, sha: str | None = None) -> tuple[Bank, str]:
     """The validated bank at ``path`` and the SHA-256 of its bytes."""
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    import pickle
+
+    from grader.bank.model import Bank
+
+    sha = sha or file_sha256(path)
     entry = store.data_home() / "cache" / "banks" / f"{sha[:32]}-{code_fingerprint()}.pickle"
     try:
         bank = pickle.loads(entry.read_bytes())
@@ -52,8 +73,7 @@ def load_bank_cached(path: Path) -> tuple[Bank, str]:
     from grader.bank.loader import load_bank
 
     bank = load_bank(path)
-    try:
+    # The cache only saves time: a read-only or full disk must not stop a quiz.
+    with contextlib.suppress(OSError):
         store.write_atomic_bytes(entry, pickle.dumps(bank, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # the cache only saves time; a read-only or full disk must not stop a quiz
     return bank, sha

@@ -7,6 +7,7 @@ comes next (feedback and retry in practice mode; review and submit in exam mode)
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from grader.bank.model import Bank, Question, ResponseError
 from grader.quiz.describe import choice_feedback, describe_key, describe_response
-from grader.quiz.session import Session
+from grader.quiz.session import Session, head_of
 from grader.quiz.widgets import Widget, make_widget
 from grader.report.markdown_term import render_markdown
 from grader.report.style import Painter
@@ -86,25 +87,11 @@ class Driver(Protocol):
     def say(self, text: str) -> None: ...
 
 
-def remaining_text(deadline: float | None, now: float | None = None) -> str:
-    if deadline is None:
-        return ""
-    left = max(0, int(deadline - (now if now is not None else time.time())))
-    hours, rest = divmod(left, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def parse_duration(text: str) -> float:
-    """'20m', '90s', '1h30m', '1h', '45' (minutes) -> seconds."""
-    import re
-
-    raw = text.strip().lower().replace(" ", "")
-    if re.fullmatch(r"\d+(\.\d+)?", raw):
-        return float(raw) * 60
-    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", raw)
-    if not parts or "".join(n + u for n, u in parts) != raw:
-        raise ValueError(f"'{text}' is not a duration (examples: 20m, 90s, 1h30m)")
-    return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+def render_prompt(question: Question, columns: int, paint: Painter) -> list[str]:
+    prompt = question.prompt
+    if question.type == "cloze":  # make the blanks stand out
+        prompt = re.sub(r"\[\[(\d+)\]\]", r"**[[\1]]**", prompt)
+    return render_markdown(prompt, columns, paint)
 
 
 class Flow:
@@ -126,33 +113,14 @@ class Flow:
 
     # -- views -------------------------------------------------------------------------
     def head(self, index: int) -> dict[str, Any]:
-        s = self.session
-        q = self.by_id[s.order[index]]
-        answered = s.answered_count
-        urgent = s.deadline is not None and s.deadline - self.clock() < 60
-        return {
-            "title": self.bank.title,
-            "mode": s.mode,
-            "index": index + 1,
-            "total": len(s.order),
-            "points": q.points,
-            "answered": answered,
-            "progress": answered / len(s.order) if s.order else 0.0,
-            "remaining": remaining_text(s.deadline, self.clock()),
-            "urgent": urgent,
-        }
+        q = self.by_id[self.session.order[index]]
+        return head_of(self.bank.title, self.session, index, q.points, self.clock())
 
     def screen(self, index: int, previous: Any = None) -> Screen:
         qid = self.session.order[index]
         q = self.by_id[qid]
         attempt = self.session.attempt(qid)
-        columns = self.driver.columns()
-        prompt = q.prompt
-        if q.type == "cloze":
-            import re
-
-            prompt = re.sub(r"\[\[(\d+)\]\]", r"**[[\1]]**", prompt)
-        lines = render_markdown(prompt, columns, self.driver.paint)
+        lines = render_prompt(q, self.driver.columns(), self.driver.paint)
         screen = Screen(
             question=q,
             widget=make_widget(q, self.session.layout.get(qid, []), previous),

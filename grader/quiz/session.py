@@ -9,10 +9,13 @@ changes what was answered nor what it scores.
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from grader.bank.model import Bank, Question
+if TYPE_CHECKING:  # the start-up path must not import the bank loader
+    from grader.bank.model import Question
 
 Mode = Literal["practice", "exam"]
 MODES: tuple[Mode, ...] = ("practice", "exam")
@@ -67,6 +70,19 @@ class Session:
         return cls(**data, attempts=attempts)
 
 
+class Selectable(Protocol):
+    """What choosing and shuffling need of a question (a Question or a QuestionInfo)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def shuffle(self) -> bool: ...
+
+
 def options_of(question: Question) -> list[str]:
     """The things a question shows in a list, in authored order (what gets shuffled)."""
     choices = getattr(question, "choices", None)
@@ -80,22 +96,27 @@ def options_of(question: Question) -> list[str]:
 
 
 def select_questions(
-    bank: Bank, *, seed: int, tags: list[str] | None = None, limit: int | None = None
-) -> list[Question]:
-    """The questions of an attempt: filtered by tag, shuffled by seed, cut to ``limit``."""
-    pool = [q for q in bank.questions if not tags or set(tags) & set(q.tags)]
+    questions: Sequence[Selectable],
+    *,
+    seed: int,
+    tags: list[str] | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """The question ids of an attempt: filtered by tag, shuffled by seed, cut to ``limit``."""
+    pool = [q.id for q in questions if not tags or set(tags) & set(q.tags)]
     rng = random.Random(f"questions:{seed}")
     rng.shuffle(pool)
     return pool[:limit] if limit else pool
 
 
-def draw_layout(question: Question, seed: int) -> list[str]:
+def draw_layout(question: Selectable, seed: int, options: list[str] | None = None) -> list[str]:
     """The display order of a question's options: stable for a (seed, question) pair.
 
     Ordering questions are always shuffled (the authored order is the answer);
     others follow the question's ``shuffle`` flag.
     """
-    options = options_of(question)
+    if options is None:
+        options = options_of(question)  # type: ignore[arg-type]
     if question.type == "ordering" or question.shuffle:
         rng = random.Random(f"options:{seed}:{question.id}")
         shuffled = list(options)
@@ -104,4 +125,41 @@ def draw_layout(question: Question, seed: int) -> list[str]:
             if question.type != "ordering" or shuffled != options:
                 break
         return shuffled
-    return options
+    return list(options)
+
+
+def remaining_text(deadline: float | None, now: float | None = None) -> str:
+    if deadline is None:
+        return ""
+    left = max(0, int(deadline - (now if now is not None else time.time())))
+    hours, rest = divmod(left, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def head_of(title: str, session: Session, index: int, points: float, now: float) -> dict[str, Any]:
+    """What the header of a question screen shows."""
+    answered = session.answered_count
+    return {
+        "title": title,
+        "mode": session.mode,
+        "index": index + 1,
+        "total": len(session.order),
+        "points": points,
+        "answered": answered,
+        "progress": answered / len(session.order) if session.order else 0.0,
+        "remaining": remaining_text(session.deadline, now),
+        "urgent": session.deadline is not None and session.deadline - now < 60,
+    }
+
+
+def parse_duration(text: str) -> float:
+    """'20m', '90s', '1h30m', '1h', '45' (minutes) -> seconds."""
+    import re
+
+    raw = text.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?", raw):
+        return float(raw) * 60
+    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", raw)
+    if not parts or "".join(n + u for n, u in parts) != raw:
+        raise ValueError(f"'{text}' is not a duration (examples: 20m, 90s, 1h30m)")
+    return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)

@@ -2,6 +2,10 @@
 
 Exit codes: 0 the attempt was completed (whatever the score) or input ended cleanly
 with progress saved; 2 bad input; 130 interrupted by Ctrl-C (progress saved).
+
+Start-up order matters (budget: first question on screen in 150 ms): the attempt is
+created from the bank's small display cache and its first question drawn before the
+bank itself (YAML, Markdown, question types) is loaded; see grader.quiz.display.
 """
 
 from __future__ import annotations
@@ -11,19 +15,30 @@ import os
 import secrets
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from grader.bank.model import Bank, ResponseError
 from grader.errors import BadInput
+from grader.quiz import display as display_cache
 from grader.quiz import store
-from grader.quiz.bank_cache import load_bank_cached
-from grader.quiz.flow import Driver, Flow, Stop, parse_duration
-from grader.quiz.scoring import build_result
-from grader.quiz.session import MODES, Session, draw_layout, select_questions
-from grader.report.style import Painter, color_wanted
+from grader.quiz.bank_cache import code_fingerprint, file_sha256
+from grader.quiz.session import (
+    MODES,
+    Session,
+    draw_layout,
+    head_of,
+    parse_duration,
+    select_questions,
+)
+from grader.report.style import Painter, color_wanted, terminal_width
 from grader.report.terminal_templates import render
 from grader.resources import resolve_bank
+
+if TYPE_CHECKING:
+    from grader.bank.model import Bank
+    from grader.quiz.flow import Driver
+    from grader.quiz.terminal import Terminal
 
 EXIT_INTERRUPTED = 130
 
@@ -45,7 +60,7 @@ def command_line(bank_arg: str, student: str, explicit_student: bool) -> str:
 
 
 def new_session(
-    bank: Bank,
+    display: display_cache.Display,
     bank_file: Path,
     sha: str,
     *,
@@ -58,19 +73,23 @@ def new_session(
     now: float,
 ) -> Session:
     seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    questions = select_questions(bank, seed=seed, tags=tags, limit=limit)
-    if not questions:
-        known = ", ".join(bank.tags) or "none"
-        raise BadInput(f"{bank_file}: no question has the tag(s) {', '.join(tags)} (tags: {known})")
+    order = select_questions(display.questions, seed=seed, tags=tags, limit=limit)
+    if not order:
+        known = sorted({t for q in display.questions for t in q.tags})
+        raise BadInput(
+            f"{bank_file}: no question has the tag(s) {', '.join(tags)} "
+            f"(tags: {', '.join(known) or 'none'})"
+        )
+    infos = {q.id: q for q in display.questions}
     return Session(
-        bank_id=bank.id,
+        bank_id=display.bank_id,
         bank_file=str(bank_file),
         bank_sha256=sha,
         student=student,
         seed=seed,
         mode=mode,  # type: ignore[arg-type]
-        order=[q.id for q in questions],
-        layout={q.id: draw_layout(q, seed) for q in questions},
+        order=order,
+        layout={qid: draw_layout(infos[qid], seed, infos[qid].options) for qid in order},
         started_at=now,
         deadline=now + time_limit_s if time_limit_s else None,
         time_limit_s=time_limit_s,
@@ -96,7 +115,7 @@ def reconcile(session: Session, bank: Bank, sha: str) -> bool:
             ok = q is not None and (
                 attempt.response is None or q.parse_response(attempt.response) is not None
             )
-        except ResponseError:
+        except ValueError:  # ResponseError
             ok = False
         if not ok:
             del session.attempts[qid]
@@ -136,7 +155,13 @@ def main(
         except ValueError as exc:
             raise BadInput(f"--time-limit: {exc}") from None
     path = resolve_bank(bank)
-    the_bank, sha = load_bank_cached(path)
+    sha = file_sha256(path)
+    fingerprint = code_fingerprint()
+    the_bank: Bank | None = None
+    display = display_cache.load_display(sha, fingerprint)
+    if display is None:  # first run with this bank (or a new grader): validate it now
+        the_bank, _ = _load(path, sha)
+        display = display_cache.build_display(the_bank)
     explicit_student = student is not None
     who = student or default_student()
     command = command_line(bank, who, explicit_student)
@@ -147,17 +172,14 @@ def main(
         stdout.write("\n")
         stdout.flush()
 
-    saved = store.load_session(the_bank.id, who)
-    notes: list[str] = []
+    saved = store.load_session(display.bank_id, who)
     if resume:
         if saved is None:
             raise BadInput(
-                f"no saved attempt of '{the_bank.id}' for student '{who}' in "
-                f"{store.session_path(the_bank.id, who).parent}; start one with `{command}`"
+                f"no saved attempt of '{display.bank_id}' for student '{who}' in "
+                f"{store.session_path(display.bank_id, who).parent}; start one with `{command}`"
             )
         session = saved
-        if reconcile(session, the_bank, sha):
-            notes.append("bank_changed")
     else:
         if saved is not None and not restart:
             raise BadInput(
@@ -166,14 +188,14 @@ def main(
                     paint=Painter(False),
                     columns=200,
                     name="unfinished",
-                    bank=the_bank.id,
+                    bank=display.bank_id,
                     answered=saved.answered_count,
                     total=len(saved.order),
                     command=command,
                 ).strip()
             )
         session = new_session(
-            the_bank,
+            display,
             path,
             sha,
             student=who,
@@ -187,54 +209,107 @@ def main(
         store.save_session(session)
 
     interactive = stdin.isatty() and stdout.isatty() and os.name == "posix"
-    driver: Driver
-    if interactive:
-        from grader.quiz.terminal import Terminal
-        from grader.quiz.tty_ui import TtyDriver
+    with ExitStack() as stack:
+        term: Terminal | None = None
+        if interactive:
+            from grader.quiz.terminal import Terminal
 
-        term = Terminal(stdin, stdout)
-        driver = TtyDriver(term, paint)
-    else:
-        from grader.quiz.plain_ui import PlainDriver
+            term = stack.enter_context(Terminal(stdin, stdout))
+            paint_first_screen(term, display, session, sha, paint)
+        if the_bank is None:
+            the_bank, _ = _load(path, sha)
+        columns = terminal_width(cap=100) - 1 if interactive else terminal_width(cap=100)
+        if display_cache.add_prompts(display, the_bank, columns, paint.color):
+            display_cache.save_display(display, sha, fingerprint)
+        notes = ["bank_changed"] if resume and reconcile(session, the_bank, sha) else []
+        driver: Driver
+        if term is not None:
+            from grader.quiz.tty_ui import TtyDriver
 
-        driver = PlainDriver(stdin, stdout, paint)
-    for note in notes:
-        say_template(note)
-    if resume:
-        say_template(
-            "resumed",
-            title=the_bank.title,
-            answered=session.answered_count,
-            total=len(session.order),
-        )
+            driver = TtyDriver(term, paint)
+        else:
+            from grader.quiz.plain_ui import PlainDriver
 
-    flow = Flow(the_bank, session, driver, store.save_session)
+            driver = PlainDriver(stdin, stdout, paint)
+            for note in notes:
+                say_template(note)
+            if resume:
+                say_template(
+                    "resumed",
+                    title=the_bank.title,
+                    answered=session.answered_count,
+                    total=len(session.order),
+                )
+        outcome = run_flow(the_bank, session, driver)
     progress = {
-        "answered": 0,
+        "answered": session.answered_count,
         "total": len(session.order),
-        "path": store.session_path(the_bank.id, who),
+        "path": store.session_path(session.bank_id, who),
         "command": command,
     }
-    try:
-        if interactive:
-            with term:
-                completed = flow.run()
-        else:
-            completed = flow.run()
-    except Stop as stop:
-        store.save_session(session)
-        progress["answered"] = session.answered_count
-        say_template("eof" if stop.reason == "eof" else "saved", **progress)
-        return 0
-    except KeyboardInterrupt:
-        store.save_session(session)
-        progress["answered"] = session.answered_count
-        stdout.write("\n")
-        say_template("saved", **progress)
-        return EXIT_INTERRUPTED
-    if not completed:
+    if outcome in ("eof", "quit", "interrupted"):
+        if outcome == "interrupted":
+            stdout.write("\n")
+        say_template("eof" if outcome == "eof" else "saved", **progress)
+        return EXIT_INTERRUPTED if outcome == "interrupted" else 0
+    if outcome == "timeout":
         say_template("timeout")
     return finish(the_bank, session, stdout=stdout, paint=paint, out=out, say=say_template)
+
+
+def _load(path: Path, sha: str) -> tuple[Bank, str]:
+    from grader.quiz.bank_cache import load_bank_cached
+
+    return load_bank_cached(path, sha)
+
+
+def run_flow(bank: Bank, session: Session, driver: Driver) -> str:
+    """ "done", "timeout", "eof", "quit" or "interrupted" (Ctrl-C); progress is saved."""
+    from grader.quiz.flow import Flow, Stop
+
+    flow = Flow(bank, session, driver, store.save_session)
+    try:
+        return "done" if flow.run() else "timeout"
+    except Stop as stop:
+        store.save_session(session)
+        return stop.reason
+    except KeyboardInterrupt:
+        store.save_session(session)
+        return "interrupted"
+
+
+def paint_first_screen(
+    term: Terminal, display: display_cache.Display, session: Session, sha: str, paint: Painter
+) -> bool:
+    """Draw the current question from the display cache, before the bank is loaded.
+    Only for a question in its fresh state (what the full UI will draw identically)."""
+    if session.reviewing or session.current >= len(session.order) or session.bank_sha256 != sha:
+        return False
+    qid = session.order[session.current]
+    info = display.info(qid)
+    attempt = session.attempts.get(qid)
+    if info is None or (attempt is not None and (attempt.hints_shown or attempt.answered)):
+        return False
+    columns = terminal_width(cap=100) - 1
+    lines = display.prompts.get(display_cache.prompt_key(columns, paint.color), {}).get(qid)
+    if lines is None:
+        return False
+    term.draw(
+        render(
+            "question.txt.j2",
+            paint=paint,
+            columns=columns,
+            head=head_of(display.title, session, session.current, info.points, time.time()),
+            prompt_lines=lines,
+            widget=display_cache.first_view(info, session.layout.get(qid, [])),
+            error="",
+            hints=[],
+            notice="",
+            practice=session.mode == "practice",
+            has_hints=bool(info.hints),
+        )
+    )
+    return True
 
 
 def finish(
@@ -253,6 +328,8 @@ def finish(
         qid: {"tries": len(a.tries), "hints_shown": a.hints_shown, "seconds": round(a.seconds, 1)}
         for qid, a in session.attempts.items()
     }
+    from grader.quiz.scoring import build_result
+
     now = time.time()
     result = build_result(
         bank,

@@ -6,34 +6,11 @@ import time
 from typing import Any, Literal
 
 from grader.bank.model import ResponseError
-from grader.quiz.flow import Outcome, ReviewRow, Screen, Stop, Verdict, remaining_text
+from grader.quiz.flow import Outcome, ReviewRow, Screen, Stop, Verdict
+from grader.quiz.session import remaining_text
 from grader.quiz.terminal import Terminal
 from grader.report.style import Painter, terminal_width
 from grader.report.terminal_templates import render
-
-ANSWER_KEYS = {
-    "choices": "↑↓/jk move · 1-9 pick · enter answer",
-    "multi": "↑↓/jk move · space/1-9 tick · enter answer",
-    "matching": "↑↓ item · 1-9 match it · enter answer",
-    "ordering": "↑↓ move · space grab/drop · enter answer",
-    "cloze": "type · enter next blank/answer · ↑↓ blanks",
-    "input": "type · enter answer (empty skips)",
-}
-
-
-def keys_line(screen: Screen) -> str:
-    view = screen.widget.view()
-    kind = "multi" if view.get("multi") else view["kind"]
-    parts = [ANSWER_KEYS[kind]]
-    if screen.practice and screen.question.hints:
-        parts.append(
-            "? hint" if kind in ("choices", "multi", "matching", "ordering") else "tab hint"
-        )
-    if kind in ("choices", "multi", "matching", "ordering"):
-        parts += ["s skip", "q save & quit"]
-    else:
-        parts.append("ctrl-d save & quit")
-    return " · ".join(parts)
 
 
 class TtyDriver:
@@ -66,7 +43,8 @@ class TtyDriver:
                     error=screen.widget.error,
                     hints=screen.hints,
                     notice=notice,
-                    keys=keys_line(screen),
+                    practice=screen.practice,
+                    has_hints=bool(screen.question.hints),
                 )
             )
             key = self.term.read_key(self._tick(screen.deadline))

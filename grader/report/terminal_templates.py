@@ -13,8 +13,26 @@ from typing import Any
 import jinja2
 
 from grader.report import style
-from grader.report.markdown_term import plain_inline, render_markdown, styled_inline
 from grader.resources import data_dir
+
+
+# Markdown helpers load the parser on first use only: the first quiz screen needs none.
+def _markdown(text: str, columns: int, paint: style.Painter, indent: str = "") -> list[str]:
+    from grader.report.markdown_term import render_markdown
+
+    return render_markdown(text, columns, paint, indent=indent)
+
+
+def _inline(text: str, paint: style.Painter) -> str:
+    from grader.report.markdown_term import styled_inline
+
+    return styled_inline(text, paint)
+
+
+def _plain(text: str) -> str:
+    from grader.report.markdown_term import plain_inline
+
+    return plain_inline(text)
 
 
 def fmt_number(value: float) -> str:
@@ -61,9 +79,9 @@ def environment() -> jinja2.Environment:
         table=style.table,
         bar=style.bar,
         wrap=style.wrap_segments,
-        markdown=render_markdown,
-        inline=styled_inline,
-        plain=plain_inline,
+        markdown=_markdown,
+        inline=_inline,
+        plain=_plain,
         num=fmt_number,
         percent=percent,
     )
