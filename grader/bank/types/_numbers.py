@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from grader.bank.context import ReadContext
 from grader.bank.model import ResponseError
 
 NUMBER_KEYS = ("answer", "tolerance", "rel_tolerance")
+_DECIMAL = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_FRACTION = re.compile(rf"^({_DECIMAL})\s*/\s*({_DECIMAL})$")
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,27 @@ def read_number_answer(
 
 
 def parse_number(raw: Any) -> float:
-    """A finite number from an answers file or typed input (`0.0015`, `1.5e-3`, `15e-4`)."""
+    """A finite number from an answers file or typed input (`0.0015`, `1.5e-3`, `1/256`)."""
     if isinstance(raw, bool):
         raise ResponseError(f"expected a number, found {raw!r}")
     if isinstance(raw, (int, float)):
         value = float(raw)
     elif isinstance(raw, str):
         text = raw.strip().replace("_", "").replace("−", "-")
-        try:
-            value = float(text)
-        except ValueError:
-            raise ResponseError(f"'{raw}' is not a number (examples: 0.0015, 1.5e-3)") from None
+        fraction = _FRACTION.match(text)
+        if fraction:
+            # Students write exact answers as fractions: (1/4)^4 is "1/256".
+            numerator, denominator = float(fraction.group(1)), float(fraction.group(2))
+            if denominator == 0:
+                raise ResponseError(f"'{raw}' divides by zero")
+            value = numerator / denominator
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                raise ResponseError(
+                    f"'{raw}' is not a number (examples: 0.0015, 1.5e-3, 1/256)"
+                ) from None
     else:
         raise ResponseError(f"expected a number, found {raw!r}")
     if not math.isfinite(value):
