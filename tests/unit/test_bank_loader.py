@@ -654,7 +654,7 @@ def test_shipped_kaylee(shipped: Bank) -> None:
         ("chain-product", "15e-4"),
         ("tenth-to-the-fourth", "1e-4"),
         ("sigmoid-chain-bound", "0.0039"),
-        ("sigmoid-chain-bound", "1/256" if False else "0.00390625"),
+        ("sigmoid-chain-bound", "1/256"),
         ("tanh-saturation", "0.00987"),
         ("moons-hidden-bound", "1.5e-5"),
         ("gd-update", "0.79925"),
@@ -803,7 +803,16 @@ def test_numeric_tolerances(extra: str, raw: object, ok: bool) -> None:
     assert q.score(q.parse_response(raw)) == (1.0 if ok else 0.0)
 
 
-@pytest.mark.parametrize("raw", ["abc", "nan", "inf", True, None, [1]])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1/256", 1 / 256), (" 3 / 2000 ", 0.0015), ("-3/4", -0.75), ("1.5e-3/1", 0.0015)],
+)
+def test_numeric_accepts_fractions(raw: str, value: float) -> None:
+    q = numeric("  answer: 1\n")
+    assert q.parse_response(raw) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("raw", ["abc", "nan", "inf", "1/0", "1/", "1/2/3", True, None, [1]])
 def test_numeric_rejects_non_numbers(raw: object) -> None:
     q = numeric("  answer: 1\n")
     with pytest.raises(ResponseError):
