@@ -190,6 +190,15 @@ def test_error_table_quotes_real_messages() -> None:
                     assert any(piece in m for m in messages), (piece, row)
 
 
+def test_money_is_not_math() -> None:
+    from grader.markup import math_spans
+
+    example = re.search(r"prices such as\s+`([^`]+)` stay text", TEXT)
+    assert example is not None
+    assert math_spans(example.group(1)) == []
+    assert [s.latex for s in math_spans("a $0.03 \\times 0.05$ b")] == ["0.03 \\times 0.05"]
+
+
 def test_size_cap_matches_the_guide() -> None:
     from grader._yaml import MAX_FILE_BYTES
 
