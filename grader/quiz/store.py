@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.errors import BadInput
+from grader.errors import EXIT_BAD_INPUT, BadInput, GraderError
 from grader.quiz.session import Session
 
 DATA_DIR_ENV = "GRADER_DATA_DIR"
@@ -87,9 +87,21 @@ def write_json(path: Path, data: Any) -> None:
     write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+class SaveFailed(GraderError):
+    """The disk refused a save (full, read-only): the previous state is intact."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 def save_session(session: Session) -> Path:
     path = session_path(session.bank_id, session.student)
-    write_json(path, session.to_json())
+    try:
+        write_json(path, session.to_json())
+    except OSError as exc:
+        raise SaveFailed(
+            f"cannot save progress to {path}: {exc.strerror or exc}; "
+            "the last saved state is intact — free some space, then continue with --resume"
+        ) from None
     return path
 
 
@@ -97,7 +109,7 @@ def load_session(bank_id: str, student: str) -> Session | None:
     path = session_path(bank_id, student)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
         raise BadInput(f"{path}: cannot read the saved attempt: {exc.strerror or exc}") from None

@@ -222,24 +222,30 @@ def main(
         if display_cache.add_prompts(display, the_bank, columns, paint.color):
             display_cache.save_display(display, sha, fingerprint)
         notes = ["bank_changed"] if resume and reconcile(session, the_bank, sha) else []
-        driver: Driver
-        if term is not None:
-            from grader.quiz.tty_ui import TtyDriver
-
-            driver = TtyDriver(term, paint)
-        else:
-            from grader.quiz.plain_ui import PlainDriver
-
-            driver = PlainDriver(stdin, stdout, paint)
-            for note in notes:
-                say_template(note)
-            if resume:
-                say_template(
-                    "resumed",
+        messages = [render("message.txt.j2", paint=paint, columns=80, name=note) for note in notes]
+        if resume:
+            messages.append(
+                render(
+                    "message.txt.j2",
+                    paint=paint,
+                    columns=80,
+                    name="resumed",
                     title=the_bank.title,
                     answered=session.answered_count,
                     total=len(session.order),
                 )
+            )
+        driver: Driver
+        if term is not None:
+            from grader.quiz.tty_ui import TtyDriver
+
+            driver = TtyDriver(term, paint, notice="\n".join(m.strip() for m in messages))
+        else:
+            from grader.quiz.plain_ui import PlainDriver
+
+            driver = PlainDriver(stdin, stdout, paint)
+            for message in messages:
+                stdout.write(message.rstrip("\n") + "\n")
         outcome = run_flow(the_bank, session, driver)
     progress = {
         "answered": session.answered_count,

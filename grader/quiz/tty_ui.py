@@ -14,9 +14,10 @@ from grader.report.terminal_templates import render
 
 
 class TtyDriver:
-    def __init__(self, term: Terminal, paint: Painter) -> None:
+    def __init__(self, term: Terminal, paint: Painter, notice: str = "") -> None:
         self.term = term
         self.paint = paint
+        self.notice = notice  # shown once, on the first screen (e.g. "Resuming ...")
 
     def columns(self) -> int:
         return terminal_width(cap=100) - 1
@@ -25,7 +26,7 @@ class TtyDriver:
         return None if deadline is None else 1.0
 
     def ask(self, screen: Screen) -> Outcome:
-        notice = ""
+        notice, self.notice = self.notice, ""
         while True:
             if screen.deadline is not None:
                 screen.head["remaining"] = remaining_text(screen.deadline)

@@ -120,3 +120,25 @@ def test_piped_subprocess_numeric_forms_and_no_color(data: Path) -> None:
     for qid in answers:
         assert tests[qid]["status"] == "passed", tests[qid]
     assert result["score"] == 5
+
+
+def test_a_disk_that_refuses_the_save_is_a_clear_error(data: Path) -> None:
+    (data / "sessions").write_text("not a folder")  # every save into it fails
+    code, out = take("--student", "full", stdin="")
+    assert code == 2
+    assert "cannot save progress" in out and "intact" in out and "Traceback" not in out
+
+
+def test_quiz_take_never_imports_torch(data: Path) -> None:
+    code = (
+        "import sys, io\n"
+        "from click.testing import CliRunner\n"
+        "from grader.cli import main\n"
+        f"args = ['quiz', 'take', {BANK!r}, '--student', 'np']\n"
+        "r = CliRunner().invoke(main, args, input='1\\n')\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(','.join(m for m in ('torch', 'numpy') if m in sys.modules) or 'none')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "none"

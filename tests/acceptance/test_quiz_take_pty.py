@@ -165,3 +165,83 @@ def test_exam_mode_review_and_change_an_answer(tmp_path: Path) -> None:
     assert tests["kaylee"]["score"] == 2
     assert tests["kaylee"]["tries"] == 2
     assert result["mode"] == "exam"
+
+
+HINTS_BANK = str(ROOT / "tests/fixtures/banks/quiz-hints.yaml")
+
+
+def spawn_bank(data: Path, bank: str, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "GRADER_DATA_DIR": str(data), "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("FORCE_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "grader", "quiz", "take", bank, "--student", "hal", "--seed", "1", *args],
+        cwd=str(ROOT),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=20,
+    )
+
+
+def test_hints_per_choice_feedback_and_a_killed_terminal(tmp_path: Path) -> None:
+    child = spawn_bank(tmp_path, HINTS_BANK, "--tag", "chain-rule")
+    child.expect("Question 1/1")
+    child.expect("tab hint")
+    child.send("\t")
+    child.expect("Hint 1/2")
+    child.expect("multiply")
+    child.send("?\r")  # typing ? alone also asks for a hint
+    child.expect("Hint 2/2")
+    child.expect("0.03 · 0.05")  # math rendered readably
+    child.send("\t")
+    child.expect("No more hints")
+    # Kill the process outright (a crashed or closed terminal): only the hint count
+    # was saved, and --resume shows the question again with its hints.
+    child.kill(9)
+    child.close()
+    saved = json.loads((tmp_path / "sessions" / "quiz-hints--hal.json").read_text())
+    assert saved["attempts"]["product"]["hints_shown"] == 2
+    child = spawn_bank(tmp_path, HINTS_BANK, "--resume")
+    child.expect("Hint 2/2")
+    child.send("1.5e-3\r")
+    child.expect("Correct")
+    child.expect("1.5 × 10⁻³")  # the explanation, math included
+    child.send("\r")
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
+    result = first_result(tmp_path)
+    assert result["tests"][0]["hints_shown"] == 2 and result["score"] == 2
+
+
+def test_exam_time_limit_submits_when_time_is_up(tmp_path: Path) -> None:
+    child = spawn_bank(tmp_path, HINTS_BANK, "--mode", "exam", "--time-limit", "3s")
+    child.expect("Question 1/3")
+    child.expect("0:0[0-3] left")
+    child.expect("Time is up", timeout=15)
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    result = first_result(tmp_path)
+    assert result["score"] == 0 and len(result["unanswered"]) == 3
+
+
+def test_per_choice_feedback_in_practice(tmp_path: Path) -> None:
+    child = spawn_bank(tmp_path, HINTS_BANK, "--tag", "derivatives")
+    child.expect("Question 1/2")  # the attempt is saved before the first screen
+    order = json.loads((tmp_path / "sessions" / "quiz-hints--hal.json").read_text())["order"]
+    layout = json.loads((tmp_path / "sessions" / "quiz-hints--hal.json").read_text())["layout"]
+    for number, qid in enumerate(order, 1):
+        if number > 1:
+            child.expect(f"Question {number}/2")
+        if qid == "max-deriv":
+            child.send(str(layout[qid].index("B") + 1) + "\r")
+            child.expect("maximum of tanh′")  # the chosen choice's own feedback
+            child.send("\r\r")
+        else:
+            child.send("2\r")  # False: wrong
+            child.expect("derivative is 0 for every negative input")
+            child.send("\r\r")
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
