@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,6 +215,80 @@ def test_a_seeded_page_answered_from_its_key_scores_full_marks(
                 p.fill(f"#q{n}-b{i}", str(value))
     p.click("#check-all")
     assert p.inner_text("#total") == "Score so far: 10 of 10 points (9 of 9 questions checked)."
+
+
+def _random_response(q: Any, rng: random.Random) -> Any:
+    """A plausible response, right or wrong, as an answers file would give it."""
+    key = q.key()
+    if q.type == "single":
+        return rng.choice([c.key for c in q.choices])
+    if q.type == "multi":
+        keys = [c.key for c in q.choices]
+        return rng.sample(keys, rng.randint(1, len(keys)))
+    if q.type == "true_false":
+        return rng.choice([True, False])
+    if q.type == "numeric":
+        slack = max(q.answer.tolerance, q.answer.rel_tolerance * abs(key))
+        return key + rng.choice([0.0, 0.5, -0.9, 2.0, -3.0]) * slack + rng.choice([0.0, 0.0, 1e-3])
+    if q.type == "text":
+        return rng.choice([*q.answer.accept, key.upper(), " " + key + " ", "sigmoid", "re-lu"])
+    if q.type == "matching":
+        return {left: rng.choice(q.rights) for left, _ in q.pairs}
+    if q.type == "ordering":
+        return rng.sample(q.items, len(q.items))
+    if q.type == "cloze":
+        return [
+            rng.choice([k, "7", "tanh"]) if isinstance(k, str) else k * rng.choice([1, 1.001, 2])
+            for k in key
+        ]
+    raise AssertionError(q.type)
+
+
+def _answer(p: Any, v: Any, response: Any) -> None:
+    """Enter ``response`` into question ``v`` of the student page, as a student would."""
+    n, q = v.number, v.q
+    if v.type in ("single", "multi"):
+        picked = {response} if v.type == "single" else set(response)
+        for c in v.choices:
+            box = p.locator(f"#q{n} input[value='{c.key}']")
+            if c.key in picked:
+                box.check()
+            elif v.type == "multi":
+                box.uncheck()
+    elif v.type == "true_false":
+        p.check(f"#q{n} input[value={str(response).lower()}]")
+    elif v.type in ("numeric", "text"):
+        p.fill(f"#q{n}-in", str(response))
+    elif v.type == "matching":
+        for i, left in enumerate(v.lefts):
+            p.select_option(f"#q{n}-{i}", str(v.rights.index(response[left])))
+    elif v.type == "ordering":
+        for i, item in enumerate(v.items):
+            p.select_option(f"#q{n}-{i}", str(response.index(item) + 1))
+    elif v.type == "cloze":
+        for i, value in enumerate(response, 1):
+            p.fill(f"#q{n}-b{i}", str(value))
+    else:
+        raise AssertionError(q.type)
+
+
+def test_page_scores_agree_with_the_grader_on_random_answers(
+    tmp_path: Path, open_page: Any
+) -> None:
+    bank = load_bank(BANKS["all-types"])
+    view = arrange(bank, 4)
+    page = open_page(write(tmp_path, "all-types", "html", seed=4))
+    rng = random.Random(2024)
+    for _ in range(6):
+        for v in view.questions:
+            response = _random_response(v.q, rng)
+            _answer(page.page, v, response)
+            page.page.click(f"#q{v.number} button")
+            shown = re.match(r"[A-Za-z ]+: ([\d.]+) of", page.result(v.number))
+            assert shown, page.result(v.number)
+            expected = v.q.score(v.q.parse_response(response))
+            assert float(shown.group(1)) == pytest.approx(round(expected, 2)), (v.q.id, response)
+    assert page.console == []
 
 
 def test_hostile_bank_runs_no_script(tmp_path: Path, open_page: Any) -> None:
