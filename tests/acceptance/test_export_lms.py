@@ -216,6 +216,9 @@ def test_gift_parses_with_an_independent_parser(
         blanks = len(getattr(q, "blanks", [])) if q.type == "cloze" else 1
         expected_ids += [q.id] if blanks == 1 else [f"{q.id}-{i}" for i in range(1, blanks + 1)]
     assert sorted(p["id"] for p in parsed) == sorted(expected_ids)
+    # Moodle's GIFT importer checks weights against the same grade list as its XML importer.
+    weights = [c["weight"] for p in parsed if p["type"] == "MC" for c in p["choices"]]
+    assert all(w is None or allowed(str(w)) for w in weights), weights
 
 
 def test_gift_questions_keep_their_meaning(tmp_path: Path) -> None:

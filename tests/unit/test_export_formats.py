@@ -144,3 +144,14 @@ def test_the_plain_text_shortcut_renders_as_the_parser_would(text: str) -> None:
     md = markdown_parser()
     expected = RendererHTML().render(md.parse(text), md.options, {})
     assert str(MarkupRenderer().block(text)) == expected
+
+
+def test_markdown_export_reads_as_markdown(bank) -> None:  # type: ignore[no-untyped-def]
+    text = export_bank(bank, "md", seed=2).data.decode()
+    tokens = markdown_parser().parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[0] == "Every question type"
+    assert sum(h.startswith("Question ") for h in headings) == len(bank.questions)
+    assert "Answer key" in headings
+    # the math stays as authored, for a Markdown viewer with math support to render
+    assert "$\\frac{1}{4}$" in text
