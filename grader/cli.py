@@ -180,7 +180,6 @@ def quiz_take(
 )
 @click.option(
     "--pass-mark",
-    type=float,
     help="Pass at this fraction of the maximum (0.6) or percentage (60%); default full marks.",
 )
 @click.option("--student", help="Student id recorded in the result.")
@@ -190,7 +189,7 @@ def quiz_grade(
     bank: str,
     answers: str,
     fmt: str,
-    pass_mark: float | None,
+    pass_mark: str | None,
     student: str | None,
     output: str | None,
     no_color: bool,

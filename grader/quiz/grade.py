@@ -12,15 +12,19 @@ from grader.quiz.scoring import build_result
 from grader.resources import resolve_bank
 
 
-def pass_fraction(value: float | None) -> float | None:
-    """--pass-mark as a fraction: 0.6 and 60 both mean 60 %."""
-    if value is None:
+def pass_fraction(raw: str | float | None) -> float | None:
+    """--pass-mark as a fraction: 0.6, 60 and 60% all mean 60 %."""
+    if raw is None:
         return None
-    if value < 0 or value > 100:
-        raise BadInput(
-            f"--pass-mark must be a fraction (0.6) or a percentage (60), found {value:g}"
-        )
-    return value / 100.0 if value > 1 else value
+    text = str(raw).strip()
+    percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise BadInput(f"--pass-mark must be a fraction (0.6) or a percentage (60%), found {raw}")
+    return value / 100.0 if percent or value > 1 else value
 
 
 def main(
@@ -28,7 +32,7 @@ def main(
     bank: str,
     answers: str,
     fmt: str = "text",
-    pass_mark: float | None = None,
+    pass_mark: str | float | None = None,
     student: str | None = None,
     output: str | None = None,
     no_color: bool = False,

@@ -60,6 +60,9 @@ def test_unanswered_are_listed_and_pass_mark(tmp_path: Path) -> None:
     assert "Unanswered (score 0): backprop-order, fill" in out
     assert grade(tmp_path, partial, "--pass-mark", "0.8")[0] == 0
     assert grade(tmp_path, partial, "--pass-mark", "85")[0] == 1
+    assert grade(tmp_path, partial, "--pass-mark", "80%")[0] == 0
+    code, out = grade(tmp_path, partial, "--pass-mark", "lots")
+    assert code == 2 and "--pass-mark must be" in out
 
 
 def test_unknown_question_and_choice_name_file_and_line(tmp_path: Path) -> None:
