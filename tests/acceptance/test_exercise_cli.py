@@ -1,0 +1,238 @@
+"""`grader exercise ...` end to end: real CLI, real jail, real torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.exercise.load import load_exercise
+from grader.runner.judge import Grader
+
+REPO = Path(__file__).resolve().parents[2]
+EXERCISE = REPO / "exercises" / "sigmoid-basics"
+SOLUTION = EXERCISE / "solution" / "sigmoid.py"
+STARTER = EXERCISE / "starter" / "sigmoid.py"
+WRONG = EXERCISE / "wrong"
+
+
+def grader_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def judge() -> Iterator[Grader]:
+    with Grader(load_exercise(EXERCISE)) as grader:
+        yield grader
+
+
+def _folder(tmp_path: Path, source: Path) -> Path:
+    folder = tmp_path / source.stem
+    folder.mkdir()
+    shutil.copyfile(source, folder / "sigmoid.py")
+    return folder
+
+
+# -- the exercise, three ways ------------------------------------------------------------
+
+
+def test_reference_solution_scores_full_marks(tmp_path: Path) -> None:
+    proc = grader_cli("exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json", "--student", "ref")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["score"] == data["max_score"] == 12
+    assert data["status"] == "passed" and data["student"] == "ref"
+    assert data["isolation"] in ("namespaces", "uid", "rlimits", "none")
+    assert len(data["tests"]) == 8 and all(t["status"] == "passed" for t in data["tests"])
+
+
+def test_starter_scores_nothing(judge: Grader, tmp_path: Path) -> None:
+    result = judge.grade(_folder(tmp_path, STARTER))
+    assert result.score == 0 and result.status == "error"
+    assert all("NotImplementedError" in t.message for t in result.tests)
+
+
+# Each wrong solution loses exactly the tests that target its mistake.
+WRONG_EXPECTED = {
+    "wrong_derivative": (
+        6.0,
+        {"test_derivative_at_zero", "test_derivative_matches_autograd",
+         "test_derivative_is_stable_for_large_inputs", "test_chain_derivative"},
+    ),
+    "unstable": (9.0, {"test_sigmoid_is_stable_for_large_inputs", "test_derivative_is_stable_for_large_inputs"}),
+    "missing_chain_factor": (12.0 - 2.0 * 5 / 6, {"test_chain_derivative"}),
+    "shape_bug": (
+        2.0,
+        {"test_sigmoid_at_zero", "test_sigmoid_keeps_shape_and_dtype", "test_derivative_at_zero",
+         "test_sigmoid_matches_reference", "test_sigmoid_is_stable_for_large_inputs",
+         "test_derivative_matches_autograd", "test_derivative_is_stable_for_large_inputs"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_EXPECTED))
+def test_wrong_solutions_lose_the_points_they_should(judge: Grader, tmp_path: Path, name: str) -> None:
+    score, failing = WRONG_EXPECTED[name]
+    result = judge.grade(_folder(tmp_path, WRONG / f"{name}.py"))
+    assert {t.id.split("::")[1] for t in result.tests if t.status != "passed"} == failing  # type: ignore[union-attr]
+    assert result.score == pytest.approx(score)
+    assert result.status == "failed"
+
+
+def test_every_wrong_solution_has_an_expectation() -> None:
+    assert {p.stem for p in WRONG.glob("*.py")} == set(WRONG_EXPECTED)
+
+
+@pytest.mark.parametrize("level", ["uid", "rlimits"])
+def test_lower_isolation_levels_grade_the_same_and_say_so(tmp_path: Path, level: str) -> None:
+    if os.geteuid() != 0 and level == "uid":
+        pytest.skip("the uid level needs root")
+    with Grader(load_exercise(EXERCISE), max_level=level) as grader:
+        result = grader.grade(_folder(tmp_path, WRONG / "unstable.py"))
+    assert result.isolation == level and result.score == 9.0
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def test_check_runs_public_tests_only_and_never_claims_a_grade(tmp_path: Path) -> None:
+    work = tmp_path / "mine"
+    work.mkdir()
+    shutil.copyfile(SOLUTION, work / "sigmoid.py")
+    proc = grader_cli("exercise", "check", "sigmoid-basics", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "All 3 public tests passed. This is not your grade: 5 more tests run" in proc.stdout
+    assert "reference" not in proc.stdout
+
+
+def test_release_ships_no_solution_and_no_hidden_tests(tmp_path: Path) -> None:
+    proc = grader_cli("exercise", "release", "sigmoid-basics", "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [
+        "sigmoid-basics/README.md",
+        "sigmoid-basics/exercise.yaml",
+        "sigmoid-basics/starter/sigmoid.py",
+        "sigmoid-basics/tests/public/test_sigmoid.py",
+    ]
+    # The released copy is itself a working exercise for `check`.
+    released = tmp_path / "sigmoid-basics"
+    assert load_exercise(released).id == "sigmoid-basics"
+    again = grader_cli("exercise", "release", "sigmoid-basics", "-o", str(tmp_path))
+    assert again.returncode == 2 and again.stderr.startswith("error:") and "Traceback" not in again.stderr
+
+
+def test_list_shows_the_shipped_exercise() -> None:
+    proc = grader_cli("exercise", "list")
+    assert proc.returncode == 0 and proc.stdout.startswith("sigmoid-basics")
+
+
+def test_grade_writes_every_format_from_a_zip(tmp_path: Path) -> None:
+    archive = tmp_path / "alice.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(WRONG / "unstable.py", "alice/sigmoid.py")
+    out = tmp_path / "report.xml"
+    proc = grader_cli("exercise", "grade", "sigmoid-basics", str(archive), "--format", "junit", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == "" and out.read_text().startswith('<?xml version="1.0"')
+    assert 'failures="2"' in out.read_text()
+
+
+def test_grade_all_writes_one_report_per_student(tmp_path: Path) -> None:
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copyfile(SOLUTION, subs / "alice.py")
+    shutil.copyfile(WRONG / "unstable.py", subs / "bob.py")
+    (subs / "carol.txt").write_text("not code")
+    out = tmp_path / "out"
+    proc = grader_cli("exercise", "grade-all", "sigmoid-basics", str(subs), "--out", str(out))
+    assert proc.returncode == 1
+    assert "carol: skipped" in proc.stderr
+    scores = {p.stem: json.loads(p.read_text())["score"] for p in out.glob("*.json")}
+    assert scores == {"alice": 12, "bob": 9}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["grade", "sigmoid-basics", "nope.py"], "nope.py: no such file or folder"),
+        (["grade", "no-such-exercise", "x.py"], "no exercise folder or shipped exercise named"),
+        (["grade", "sigmoid-basics", "x.py", "--format", "pdf"], "Invalid value for '--format'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    proc = grader_cli("exercise", *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_broken_exercise_yaml_is_located(tmp_path: Path) -> None:
+    broken = tmp_path / "ex"
+    shutil.copytree(EXERCISE, broken)
+    (broken / "exercise.yaml").write_text("id: sigmoid-basics\ntitle: t\nentry: sigmoid.py\npoints: 12\nlimits: {time: 2}\n")
+    proc = grader_cli("exercise", "grade", str(broken), str(SOLUTION))
+    assert proc.returncode == 2
+    assert f"{broken}/exercise.yaml:5:" in proc.stderr and "limits.time: unknown key" in proc.stderr
+
+
+def test_require_isolation_refuses_to_grade_below_the_level() -> None:
+    proc = grader_cli(
+        "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--require-isolation", "namespaces",
+        env={"GRADER_MAX_ISOLATION": "rlimits"},
+    )
+    assert proc.returncode == 2
+    assert "isolation level 'rlimits' is below the required 'namespaces'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the namespaces level needs root here")
+def test_require_isolation_grades_when_the_level_is_reached() -> None:
+    proc = grader_cli(
+        "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json", "--require-isolation", "namespaces"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["isolation"] == "namespaces"
+
+
+def test_check_watch_reruns_on_save(tmp_path: Path) -> None:
+    target = tmp_path / "sigmoid.py"
+    shutil.copyfile(WRONG / "wrong_derivative.py", target)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", "exercise", "check", "sigmoid-basics", str(target), "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            seen.append(line)
+            if "watching" in line:
+                shutil.copyfile(SOLUTION, target)
+                os.utime(target, (time.time() + 5, time.time() + 5))
+            if "All 3 public tests passed" in line:
+                break
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    text = "".join(seen)
+    assert "2 of 3 public tests passed." in text
+    assert "change detected" in text and "All 3 public tests passed" in text
