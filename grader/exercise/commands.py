@@ -41,7 +41,10 @@ def release_main(*, exercise: str, out: str, echo: Echo) -> int:
 
     ex = _load(exercise)
     written = release(ex, Path(out))
-    echo(f"released {ex.id} to {Path(out) / ex.id} ({len(written)} files; no solution, no hidden tests)")
+    echo(
+        f"released {ex.id} to {Path(out) / ex.id} "
+        f"({len(written)} files; no solution, no hidden tests)"
+    )
     return EXIT_OK
 
 

@@ -88,9 +88,7 @@ def _testcase(suite: ET.Element, result: Result, test: TestResult) -> None:
     summary = f"{test.name}: {test.score:g}/{test.max_score:g} points"
     message = clean(test.message.splitlines()[0] if test.message else test.status)
     if test.status == "failed":
-        ET.SubElement(case, "failure", message=message).text = clean(
-            f"{summary}\n{test.message}"
-        )
+        ET.SubElement(case, "failure", message=message).text = clean(f"{summary}\n{test.message}")
     elif test.status != "passed":
         ET.SubElement(case, "error", type=test.status, message=message).text = clean(
             f"{summary}\n{test.message}"

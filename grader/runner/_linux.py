@@ -6,6 +6,7 @@ all, so we call libc directly. Every wrapper raises ``OSError`` with the real er
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -56,7 +57,9 @@ def unshare(flags: int) -> None:
     _check(_lib().unshare(ctypes.c_int(flags)), "unshare")
 
 
-def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+def mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None
+) -> None:
     def enc(s: str | None) -> bytes | None:
         return None if s is None else os.fsencode(s)
 
@@ -73,7 +76,13 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
 
 def prctl(option: int, arg: int) -> None:
     lib = _lib()
-    lib.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    lib.prctl.argtypes = [
+        ctypes.c_int,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+    ]
     _check(lib.prctl(option, arg, 0, 0, 0), "prctl")
 
 
@@ -85,7 +94,5 @@ def set_pdeathsig(sig: int) -> None:
 def make_undumpable() -> None:
     """Forbid ptrace and /proc/<pid>/mem reads by other processes of the same uid."""
     if available():
-        try:
+        with contextlib.suppress(OSError):
             prctl(PR_SET_DUMPABLE, 0)
-        except OSError:
-            pass

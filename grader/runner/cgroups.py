@@ -31,7 +31,10 @@ class Cgroup:
 
     @classmethod
     def _create_v1(cls, name: str, memory_bytes: int, pids: int) -> Cgroup:
-        dirs = {"memory": ROOT / "memory" / "grader" / name, "pids": ROOT / "pids" / "grader" / name}
+        dirs = {
+            "memory": ROOT / "memory" / "grader" / name,
+            "pids": ROOT / "pids" / "grader" / name,
+        }
         made = cls(dirs, v2=False)
         try:
             for d in dirs.values():

@@ -63,7 +63,9 @@ def collect(exercise: Exercise, *, include_hidden: bool) -> list[Case]:
             if name not in known:
                 where = str(exercise.yaml_path)
                 problems.append(
-                    Problem(where, override.line, None, f"tests.{name}", "no test function of this name")
+                    Problem(
+                        where, override.line, None, f"tests.{name}", "no test function of this name"
+                    )
                 )
     if problems:
         raise ValidationFailed(problems)

@@ -55,7 +55,9 @@ class ExitInfo:
                 name = signal.Signals(sig).name
             except ValueError:
                 name = f"signal {sig}"
-            return f"killed by {name}" + (f" ({_SIGNAL_WORDS[name]})" if name in _SIGNAL_WORDS else "")
+            return f"killed by {name}" + (
+                f" ({_SIGNAL_WORDS[name]})" if name in _SIGNAL_WORDS else ""
+            )
         code = self.exit_code
         if code is not None:
             return f"ended the process with exit code {code}"

@@ -195,14 +195,16 @@ class Server:
             try:
                 frame = protocol.pack(reply, self.to_handle)
             except BaseException as exc:
-                frame = protocol.pack({"error": describe(exc, self.work, sending=True)}, self.to_handle)
+                frame = protocol.pack(
+                    {"error": describe(exc, self.work, sending=True)}, self.to_handle
+                )
             self.sock.sendall(frame)
 
     def dispatch(self, req: dict[str, Any]) -> Any:
         op = req.get("op")
         if op == "import":
             return self.import_module()
-        target = self.objects[req["target"]] if "target" in req else None
+        target: Any = self.objects[req["target"]] if "target" in req else None
         if op == "getattr":
             return getattr(target, req["name"])
         if op == "setattr":
@@ -211,13 +213,13 @@ class Server:
         if op == "call":
             return target(*req.get("args", ()), **req.get("kwargs", {}))
         if op == "iter":
-            return iter(target)  # type: ignore[call-overload]
+            return iter(target)
         if op == "next":
-            return next(target)  # type: ignore[call-overload]
+            return next(target)
         if op == "len":
-            return len(target)  # type: ignore[arg-type]
+            return len(target)
         if op == "getitem":
-            return target[req["key"]]  # type: ignore[index]
+            return target[req["key"]]
         if op == "release":
             for hid in req.get("ids", []):
                 self.objects.pop(hid, None)

@@ -27,8 +27,11 @@ MAX_DIMS = 32
 
 # dtypes that are plain numbers; an object dtype would let bytes become code.
 NUMPY_DTYPES = frozenset(
-    "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 "
-    "float16 float32 float64 complex64 complex128".split()
+    {
+        *("bool", "int8", "int16", "int32", "int64"),
+        *("uint8", "uint16", "uint32", "uint64"),
+        *("float16", "float32", "float64", "complex64", "complex128"),
+    }
 )
 TORCH_DTYPES = NUMPY_DTYPES | {"bfloat16"}
 
@@ -96,7 +99,9 @@ class Encoder:
         if type(value) is tuple:
             return {"$": "tuple", "items": [self.encode(v, depth + 1) for v in value]}
         if type(value) is dict:
-            items = [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]
+            items = [
+                [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+            ]
             return {"$": "dict", "items": items}
         if type(value) in (bytes, bytearray):
             return {"$": "bytes", "b": self._blob(bytes(value))}

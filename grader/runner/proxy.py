@@ -28,7 +28,9 @@ class Proxy:
 
     def _request(self, op: str, label: str, **fields: Any) -> Any:
         session: Session = object.__getattribute__(self, "_session")
-        return session.request({"op": op, "target": object.__getattribute__(self, "_id"), **fields}, label)
+        return session.request(
+            {"op": op, "target": object.__getattribute__(self, "_id"), **fields}, label
+        )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):

@@ -162,7 +162,9 @@ def _build_root(spec: JailSpec) -> None:
     size = f"size={spec.limits.scratch_mb}m"
     for name, mode in (("/tmp", "1777"), (JAIL_WORK, "755")):
         os.makedirs(root + name, exist_ok=True)
-        _linux.mount("tmpfs", root + name, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, f"{size},mode={mode}")
+        _linux.mount(
+            "tmpfs", root + name, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, f"{size},mode={mode}"
+        )
     # The student's files are copied into the jail's own /work, so nothing the student
     # writes ever lands on the host.
     shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
@@ -233,7 +235,7 @@ def _set_rlimits(spec: JailSpec) -> None:
         if which is None:
             continue
         with contextlib.suppress(ValueError, OSError):
-            cur_soft, cur_hard = resource.getrlimit(which)
+            _, cur_hard = resource.getrlimit(which)
             if cur_hard != resource.RLIM_INFINITY:
                 hard = min(hard, cur_hard)
                 soft = min(soft, hard)

@@ -10,7 +10,7 @@ import signal
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from grader.runner import protocol
 from grader.runner.errors import ExitInfo, JailDied, JailTimeout, ProtocolViolation, StudentError
@@ -137,7 +137,9 @@ class Session:
         hid = node.get("id")
         if node.get("$") != "handle" or type(hid) is not int:
             raise protocol.ProtocolError("bad handle")
-        return Proxy(self, hid, str(node.get("type", "object"))[:100], str(node.get("name", ""))[:200])
+        return Proxy(
+            self, hid, str(node.get("type", "object"))[:100], str(node.get("name", ""))[:200]
+        )
 
     def _receive(self, deadline: float, label: str) -> dict[str, Any]:
         def read(n: int) -> bytes:
@@ -160,12 +162,12 @@ class Session:
             self._wait_exit(2.0)
             raise ProtocolViolation("ProtocolError", str(exc), "") from None
 
-    def _timeout(self, label: str) -> Any:
+    def _timeout(self, label: str) -> NoReturn:
         self.kill()
         self._wait_exit(2.0)
         raise JailTimeout(label, self.budget_s)
 
-    def _died(self, label: str) -> Any:
+    def _died(self, label: str) -> NoReturn:
         self._wait_exit(2.0)
         if self.exit is not None and self.exit.killed_by_judge:
             raise JailTimeout(label, self.budget_s)
@@ -226,7 +228,7 @@ class Session:
         self.capture.join(timeout=2.0)
         with contextlib.suppress(OSError):
             os.close(self.status_fd)
-        return self.exit
+        return self.exit or ExitInfo(None)
 
     def output(self) -> str:
         return self.capture.text()

@@ -87,14 +87,18 @@ def gone(exc: JailGone, label: str, case: Case | None) -> TestResult:
 
 def import_error(entry: str, exc: StudentError) -> TestResult:
     status: Status = "memory" if exc.memory else "error"
-    text = f"{entry} could not be imported: {exc.type_name}" + (f": {exc.message}" if exc.message else "")
+    text = f"{entry} could not be imported: {exc.type_name}" + (
+        f": {exc.message}" if exc.message else ""
+    )
     if exc.traceback:
         text += "\n" + exc.traceback.rstrip()
     return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=text)
 
 
 def never_started() -> TestResult:
-    return TestResult(name="import", score=0.0, max_score=0.0, status="crashed", message="the jail did not start")
+    return TestResult(
+        name="import", score=0.0, max_score=0.0, status="crashed", message="the jail did not start"
+    )
 
 
 def same_as(failure: TestResult, case: Case) -> TestResult:

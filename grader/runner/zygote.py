@@ -133,7 +133,9 @@ def _serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the c
             os.close(out_w)
             os.close(status_w)
             reply: dict[str, Any] = {"pid": pid}
-            socket.send_fds(ctrl, [json.dumps(reply).encode()], [judge_sock.fileno(), out_r, status_r])
+            socket.send_fds(
+                ctrl, [json.dumps(reply).encode()], [judge_sock.fileno(), out_r, status_r]
+            )
             judge_sock.close()
             os.close(out_r)
             os.close(status_r)

@@ -24,7 +24,9 @@ STARTER = EXERCISE / "starter" / "sigmoid.py"
 WRONG = EXERCISE / "wrong"
 
 
-def grader_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def grader_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "grader", *args],
         capture_output=True,
@@ -52,7 +54,9 @@ def _folder(tmp_path: Path, source: Path) -> Path:
 
 
 def test_reference_solution_scores_full_marks(tmp_path: Path) -> None:
-    proc = grader_cli("exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json", "--student", "ref")
+    proc = grader_cli(
+        "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json", "--student", "ref"
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["score"] == data["max_score"] == 12
@@ -71,22 +75,37 @@ def test_starter_scores_nothing(judge: Grader, tmp_path: Path) -> None:
 WRONG_EXPECTED = {
     "wrong_derivative": (
         6.0,
-        {"test_derivative_at_zero", "test_derivative_matches_autograd",
-         "test_derivative_is_stable_for_large_inputs", "test_chain_derivative"},
+        {
+            "test_derivative_at_zero",
+            "test_derivative_matches_autograd",
+            "test_derivative_is_stable_for_large_inputs",
+            "test_chain_derivative",
+        },
     ),
-    "unstable": (9.0, {"test_sigmoid_is_stable_for_large_inputs", "test_derivative_is_stable_for_large_inputs"}),
+    "unstable": (
+        9.0,
+        {"test_sigmoid_is_stable_for_large_inputs", "test_derivative_is_stable_for_large_inputs"},
+    ),
     "missing_chain_factor": (12.0 - 2.0 * 5 / 6, {"test_chain_derivative"}),
     "shape_bug": (
         2.0,
-        {"test_sigmoid_at_zero", "test_sigmoid_keeps_shape_and_dtype", "test_derivative_at_zero",
-         "test_sigmoid_matches_reference", "test_sigmoid_is_stable_for_large_inputs",
-         "test_derivative_matches_autograd", "test_derivative_is_stable_for_large_inputs"},
+        {
+            "test_sigmoid_at_zero",
+            "test_sigmoid_keeps_shape_and_dtype",
+            "test_derivative_at_zero",
+            "test_sigmoid_matches_reference",
+            "test_sigmoid_is_stable_for_large_inputs",
+            "test_derivative_matches_autograd",
+            "test_derivative_is_stable_for_large_inputs",
+        },
     ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(WRONG_EXPECTED))
-def test_wrong_solutions_lose_the_points_they_should(judge: Grader, tmp_path: Path, name: str) -> None:
+def test_wrong_solutions_lose_the_points_they_should(
+    judge: Grader, tmp_path: Path, name: str
+) -> None:
     score, failing = WRONG_EXPECTED[name]
     result = judge.grade(_folder(tmp_path, WRONG / f"{name}.py"))
     assert {t.id.split("::")[1] for t in result.tests if t.status != "passed"} == failing  # type: ignore[union-attr]
@@ -134,7 +153,11 @@ def test_release_ships_no_solution_and_no_hidden_tests(tmp_path: Path) -> None:
     released = tmp_path / "sigmoid-basics"
     assert load_exercise(released).id == "sigmoid-basics"
     again = grader_cli("exercise", "release", "sigmoid-basics", "-o", str(tmp_path))
-    assert again.returncode == 2 and again.stderr.startswith("error:") and "Traceback" not in again.stderr
+    assert (
+        again.returncode == 2
+        and again.stderr.startswith("error:")
+        and "Traceback" not in again.stderr
+    )
 
 
 def test_list_shows_the_shipped_exercise() -> None:
@@ -147,7 +170,9 @@ def test_grade_writes_every_format_from_a_zip(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as z:
         z.write(WRONG / "unstable.py", "alice/sigmoid.py")
     out = tmp_path / "report.xml"
-    proc = grader_cli("exercise", "grade", "sigmoid-basics", str(archive), "--format", "junit", "-o", str(out))
+    proc = grader_cli(
+        "exercise", "grade", "sigmoid-basics", str(archive), "--format", "junit", "-o", str(out)
+    )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == "" and out.read_text().startswith('<?xml version="1.0"')
     assert 'failures="2"' in out.read_text()
@@ -184,7 +209,9 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 def test_a_broken_exercise_yaml_is_located(tmp_path: Path) -> None:
     broken = tmp_path / "ex"
     shutil.copytree(EXERCISE, broken)
-    (broken / "exercise.yaml").write_text("id: sigmoid-basics\ntitle: t\nentry: sigmoid.py\npoints: 12\nlimits: {time: 2}\n")
+    (broken / "exercise.yaml").write_text(
+        "id: sigmoid-basics\ntitle: t\nentry: sigmoid.py\npoints: 12\nlimits: {time: 2}\n"
+    )
     proc = grader_cli("exercise", "grade", str(broken), str(SOLUTION))
     assert proc.returncode == 2
     assert f"{broken}/exercise.yaml:5:" in proc.stderr and "limits.time: unknown key" in proc.stderr
@@ -192,7 +219,12 @@ def test_a_broken_exercise_yaml_is_located(tmp_path: Path) -> None:
 
 def test_require_isolation_refuses_to_grade_below_the_level() -> None:
     proc = grader_cli(
-        "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--require-isolation", "namespaces",
+        "exercise",
+        "grade",
+        "sigmoid-basics",
+        str(SOLUTION),
+        "--require-isolation",
+        "namespaces",
         env={"GRADER_MAX_ISOLATION": "rlimits"},
     )
     assert proc.returncode == 2
@@ -203,7 +235,14 @@ def test_require_isolation_refuses_to_grade_below_the_level() -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason="the namespaces level needs root here")
 def test_require_isolation_grades_when_the_level_is_reached() -> None:
     proc = grader_cli(
-        "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json", "--require-isolation", "namespaces"
+        "exercise",
+        "grade",
+        "sigmoid-basics",
+        str(SOLUTION),
+        "--format",
+        "json",
+        "--require-isolation",
+        "namespaces",
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["isolation"] == "namespaces"
@@ -213,7 +252,16 @@ def test_check_watch_reruns_on_save(tmp_path: Path) -> None:
     target = tmp_path / "sigmoid.py"
     shutil.copyfile(WRONG / "wrong_derivative.py", target)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grader", "exercise", "check", "sigmoid-basics", str(target), "--watch"],
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "exercise",
+            "check",
+            "sigmoid-basics",
+            str(target),
+            "--watch",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

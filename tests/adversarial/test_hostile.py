@@ -217,9 +217,13 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
             _assert_in("sigmoid() was still running after 0.5 s", r.tests[0].message),
         ),
     ),
-    "infinite loop at import": ("while True:\n    pass\n" + CORRECT, lambda r, e: expect_all(r, "timeout")),
+    "infinite loop at import": (
+        "while True:\n    pass\n" + CORRECT,
+        lambda r, e: expect_all(r, "timeout"),
+    ),
     "fork bomb": (
-        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n" + CORRECT,
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+        + CORRECT,
         lambda r, e: expect_all(r, "timeout"),
     ),
     "memory bomb": (
@@ -235,10 +239,14 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
         lambda r, e: (expect_all(r, "timeout"), _assert_capped(r)),
     ),
     "a hundred megabytes of output, then correct code": (
-        "import os\nfor _ in range(100):\n    os.write(1, b'8 passed, 0 failed\\n' * 55000)\n" + CORRECT,
+        "import os\nfor _ in range(100):\n    os.write(1, b'8 passed, 0 failed\\n' * 55000)\n"
+        + CORRECT,
         lambda r, e: (_assert_full_marks(r), _assert_capped(r)),
     ),
-    "os._exit(0) at import": ("import os\nos._exit(0)\n" + CORRECT, lambda r, e: expect_all(r, "crashed")),
+    "os._exit(0) at import": (
+        "import os\nos._exit(0)\n" + CORRECT,
+        lambda r, e: expect_all(r, "crashed"),
+    ),
     "sys.exit(0) at import": (
         "import sys\nsys.exit(0)\n" + CORRECT,
         lambda r, e: (expect_all(r, "error"), _assert_in("SystemExit", r.tests[0].message)),
@@ -299,7 +307,8 @@ for top in ("/", "/tmp", "/root", "/work"):
             dirnames[:] = []
             continue
         for name in filenames:
-            if name in ("test_sigmoid_hidden.py",) or (name == "sigmoid.py" and "solution" in dirpath):
+            secret = name == "sigmoid.py" and "solution" in dirpath
+            if secret or name == "test_sigmoid_hidden.py":
                 try:
                     found.append(open(os.path.join(dirpath, name)).read())
                 except OSError:
@@ -358,9 +367,9 @@ def chain_derivative(x, depth): return torch.full_like(x, 0.3)
     "opening a socket": (
         """
 import socket
-for family, address in ((socket.AF_INET, ("127.0.0.1", %(port)d)), (socket.AF_INET, ("8.8.8.8", 53))):
+for address in (("127.0.0.1", %(port)d), ("8.8.8.8", 53)):
     try:
-        s = socket.socket(family)
+        s = socket.socket(socket.AF_INET)
         s.settimeout(0.2)
         s.connect(address)
         s.sendall(b"stolen answers")
@@ -379,10 +388,16 @@ for family, address in ((socket.AF_INET, ("127.0.0.1", %(port)d)), (socket.AF_IN
         ),
     ),
     "recursion bomb": (
-        bad_sigmoid("sys.setrecursionlimit(10**7)\ndef down(n):\n    return down(n + 1) + 1\nreturn down(0)", "import sys\n"),
+        bad_sigmoid(
+            "sys.setrecursionlimit(10**7)\n"
+            "def down(n):\n    return down(n + 1) + 1\nreturn down(0)",
+            "import sys\n",
+        ),
         lambda r, e: (
             _assert_equal(r.score, 4.0),
-            _assert_equal({statuses(r)[t] for t in SIGMOID_TESTS} - {"crashed", "error", "memory"}, set()),
+            _assert_equal(
+                {statuses(r)[t] for t in SIGMOID_TESTS} - {"crashed", "error", "memory"}, set()
+            ),
         ),
     ),
     "a daemon that outlives the run": (
@@ -431,10 +446,13 @@ for fd in range(3, 64):
         pass
 """
         + CORRECT,
-        lambda r, e: _assert_equal(r.score < 12.0 and r.status in ("error", "failed", "crashed"), True),
+        lambda r, e: _assert_equal(
+            r.score < 12.0 and r.status in ("error", "failed", "crashed"), True
+        ),
     ),
     "killing everything it can see": (
-        "import os, signal\nfor pid in (-1, os.getppid(), 1):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+        "import os, signal\nfor pid in (-1, os.getppid(), 1):\n"
+        "    try:\n        os.kill(pid, signal.SIGKILL)\n"
         "    except OSError:\n        pass\n" + CORRECT,
         # Inside its PID namespace it is PID 1 (immune to its own SIGKILL) and the
         # supervisor is root: nobody is hurt, so the honest verdict is full marks.
@@ -476,7 +494,17 @@ def test_hostile_submission(env: Env, name: str) -> None:
     if os.geteuid() != 0 or env.grader.max_level != "namespaces":
         pytest.skip("the full hostile suite needs the namespaces level (root on Linux)")
     source, check = HOSTILE[name]
-    source = source % {"copy": str(env.exercise_copy), "repo": str(EXERCISE), "drop": str(env.drop), "port": env.port} if "%(" in source else source
+    source = (
+        source
+        % {
+            "copy": str(env.exercise_copy),
+            "repo": str(EXERCISE),
+            "drop": str(env.drop),
+            "port": env.port,
+        }
+        if "%(" in source
+        else source
+    )
     result, _elapsed = grade(env, source)
     assert result.isolation == "namespaces"
     assert result.score <= result.max_score
@@ -493,7 +521,17 @@ def test_fake_output_never_reaches_the_cli_report(tmp_path: Path) -> None:
     sub = tmp_path / "sigmoid.py"
     sub.write_text(source)
     proc = subprocess.run(
-        [sys.executable, "-m", "grader", "exercise", "grade", str(EXERCISE), str(sub), "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "exercise",
+            "grade",
+            str(EXERCISE),
+            str(sub),
+            "--format",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=120,

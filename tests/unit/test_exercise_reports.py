@@ -14,7 +14,7 @@ from grader.report.registry import render
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
 
-NASTY = "<script>alert(1)</script> & \x00\x07 \ud7ff ]]> \"quotes\""
+NASTY = '<script>alert(1)</script> & \x00\x07 \ud7ff ]]> "quotes"'
 
 
 def _result() -> Result:
@@ -29,7 +29,13 @@ def _result() -> Result:
             message=f"{s}: {NASTY}",
             visibility="after_published" if s == "memory" else "hidden",
             duration_s=0.0123456,
-            attachments=[Attachment("svg", "norms", "<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>")],
+            attachments=[
+                Attachment(
+                    "svg",
+                    "norms",
+                    "<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>",
+                )
+            ],
         )
         for s in statuses
     ]
@@ -63,8 +69,15 @@ def test_junit_is_valid_against_the_jenkins_schema() -> None:
     cases = doc.findall(".//testcase")
     assert len(cases) == 6
     assert len(doc.findall(".//failure")) == 1
-    assert sorted(e.get("type") for e in doc.findall(".//error")) == ["crashed", "error", "memory", "timeout"]
-    assert doc.find("testsuite").get("failures") == "1" and doc.find("testsuite").get("errors") == "4"
+    assert sorted(e.get("type") for e in doc.findall(".//error")) == [
+        "crashed",
+        "error",
+        "memory",
+        "timeout",
+    ]
+    assert (
+        doc.find("testsuite").get("failures") == "1" and doc.find("testsuite").get("errors") == "4"
+    )
 
 
 def test_gradescope_is_valid_against_its_schema() -> None:
@@ -87,9 +100,18 @@ def test_html_escapes_everything_and_embeds_figures_as_images() -> None:
 
 def test_json_keeps_the_contract_keys() -> None:
     data = json.loads(render(_result(), "json"))
-    assert {"kind", "id", "student", "score", "max_score", "status", "duration_s", "tests"} <= set(data)
+    assert {"kind", "id", "student", "score", "max_score", "status", "duration_s", "tests"} <= set(
+        data
+    )
     assert data["isolation"] == "namespaces"
-    assert {t["status"] for t in data["tests"]} == {"passed", "failed", "error", "timeout", "memory", "crashed"}
+    assert {t["status"] for t in data["tests"]} == {
+        "passed",
+        "failed",
+        "error",
+        "timeout",
+        "memory",
+        "crashed",
+    }
 
 
 def test_text_never_says_all_passed_while_hidden_tests_remain() -> None:

@@ -63,10 +63,10 @@ def test_a_zip_bomb_stops_at_the_size_cap(tmp_path: Path, monkeypatch: pytest.Mo
 def test_missing_entry_and_unknown_kinds_are_bad_input(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "other.py").write_text("")
-    with pytest.raises(BadInput, match="has no sigmoid.py"):
+    with pytest.raises(BadInput, match=r"has no sigmoid\.py"):
         materialize(tmp_path / "sub", "sigmoid.py", tmp_path / "o1")
     (tmp_path / "notes.txt").write_text("")
-    with pytest.raises(BadInput, match="a .py file, a folder or a .zip"):
+    with pytest.raises(BadInput, match=r"a \.py file, a folder or a \.zip"):
         materialize(tmp_path / "notes.txt", "sigmoid.py", tmp_path / "o2")
     with pytest.raises(BadInput, match="not a readable zip"):
         (tmp_path / "fake.zip").write_text("nope")
