@@ -181,6 +181,11 @@ class Flow:
         while s.current < len(s.order) and not s.reviewing:
             if self.timed_out():
                 return False
+            qid = s.order[s.current]
+            if s.mode == "practice" and qid in s.attempts and s.attempts[qid].answered:
+                # Answered, then stopped on its feedback screen: resume after it.
+                s.current += 1
+                continue
             outcome = self.ask(s.current, exam=s.mode == "exam")
             if outcome == "timeout":
                 return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import select
 import shutil
+import signal
 import sys
 from types import TracebackType
 from typing import Any, TextIO
@@ -70,6 +71,10 @@ def parse_keys(data: str) -> list[str]:
     return keys
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Terminal:
     """Raw-ish mode on a TTY (no line buffering, no echo; signals still work)."""
 
@@ -80,6 +85,7 @@ class Terminal:
         self._saved: list[Any] | None = None
         self._pending: list[str] = []
         self._decoder_buffer = b""
+        self._handlers: dict[int, Any] = {}
 
     def __enter__(self) -> Terminal:
         import termios
@@ -91,6 +97,10 @@ class Terminal:
         mode[6][termios.VMIN] = 1
         mode[6][termios.VTIME] = 0
         termios.tcsetattr(self.fd, termios.TCSADRAIN, mode)
+        # `kill` or a closed terminal: unwind like Ctrl-C, so that the terminal is
+        # restored and progress saved on the way out.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            self._handlers[sig] = signal.signal(sig, _interrupt)
         self.write("\x1b[?25l")  # hide the cursor: the UI draws its own
         return self
 
@@ -102,9 +112,14 @@ class Terminal:
     ) -> None:
         import termios
 
-        self.write("\x1b[?25h\n")
-        if self._saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+        for sig, handler in self._handlers.items():
+            signal.signal(sig, handler)
+        try:
+            self.write("\x1b[?25h\n")
+            if self._saved is not None:
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+        except OSError:
+            pass  # the terminal is gone (hang-up): nothing left to restore
 
     def write(self, text: str) -> None:
         self.out.write(text)
@@ -118,8 +133,10 @@ class Terminal:
         """Replace the whole screen with ``text``: home, clear, then the lines."""
         lines = text.split("\n")
         _, rows = self.size()
-        if len(lines) > rows:  # keep the keys line and what surrounds the answer visible
-            lines = [*lines[: rows - 2], "…", lines[-1]]
+        if len(lines) > rows:
+            # Too tall for the terminal: keep the header and the bottom (the answer
+            # area and the keys), cut the top of the prompt rather than the choices.
+            lines = [*lines[:3], "⋮", *lines[len(lines) - (rows - 4) :]]
         self.write("\x1b[H\x1b[2J" + "\r\n".join(lines))
 
     def read_key(self, timeout: float | None = None) -> str | None:

@@ -245,3 +245,25 @@ def test_per_choice_feedback_in_practice(tmp_path: Path) -> None:
             child.send("\r\r")
     child.expect("Results saved to")
     child.expect(pexpect.EOF)
+
+
+def test_sigterm_saves_and_says_how_to_continue(tmp_path: Path) -> None:
+    import signal
+
+    child = spawn_bank(tmp_path, HINTS_BANK, "--tag", "chain-rule")
+    child.expect("Question 1/1")
+    child.send("0.0015\r")
+    child.expect("Correct")
+    child.kill(signal.SIGTERM)
+    child.expect("Progress saved")
+    child.expect("--resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = json.loads((tmp_path / "sessions" / "quiz-hints--hal.json").read_text())
+    assert saved["attempts"]["product"]["response"] == 0.0015
+    # Resuming goes past the answered question straight to the end.
+    child = spawn_bank(tmp_path, HINTS_BANK, "--resume")
+    child.expect("Results saved to")
+    child.expect(pexpect.EOF)
+    assert first_result(tmp_path)["score"] == 2
