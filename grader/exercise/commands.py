@@ -123,11 +123,12 @@ def check_main(
     target = Path(path) if path else Path(ex.entry)
     hidden_left = _count_hidden(ex)
     with Grader(ex, include_hidden=False) as grader:
+        # The stamp is taken before each run, so a save made while it runs is not missed.
+        stamp = _stamp(target)
         code = _check_once(grader, ex, target, hidden_left, echo, style)
         if not watch:
             return code
         echo(style(f"watching {target} — save to re-run, Ctrl-C to stop", dim=True))
-        stamp = _stamp(target)
         try:
             while True:
                 time.sleep(0.3)
