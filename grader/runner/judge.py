@@ -19,7 +19,7 @@ from grader.errors import BadInput
 from grader.exercise.api import Attach
 from grader.exercise.model import Exercise
 from grader.report.model import Result, Status, TestResult
-from grader.runner import verdicts
+from grader.runner import _linux, verdicts
 from grader.runner.collect import Case, collect, load_reference
 from grader.runner.errors import JailGone, StudentError
 from grader.runner.limits import LEVELS, JailSpec, rank
@@ -75,6 +75,8 @@ class Grader:
         if require_level is not None and rank(machine_max_level()) < rank(require_level):
             raise BadInput(_refusal(machine_max_level(), require_level))
         self.zygote = Zygote.start()
+        # From here on the judge holds secrets: no same-uid jail may ptrace or read it.
+        _linux.make_undumpable()
         try:
             self.cases = collect(exercise, include_hidden=include_hidden)
             self.reference = load_reference(exercise) if include_hidden else None
