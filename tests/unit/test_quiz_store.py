@@ -58,10 +58,10 @@ def test_a_failed_write_keeps_the_old_state(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(OSError) as info:
+    with pytest.raises(store.SaveFailed, match="No space left on device.*intact"):
         store.save_session(make_session("B"))
     monkeypatch.setattr(os, "fsync", real_fsync)
-    assert info.value.errno == errno.ENOSPC
+    assert store.SaveFailed.exit_code == 2
     assert path.read_bytes() == before
     assert json.loads(before)["attempts"]["q1"]["response"] == "A"
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
@@ -83,12 +83,12 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, size + 10))
 big = make_session("B" * 5000)
 try:
     store.save_session(big)
-except OSError as exc:
-    print("refused", exc.errno)
+except store.SaveFailed as exc:
+    print("refused:", exc)
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("refused")
+    assert proc.stdout.startswith("refused:") and "File too large" in proc.stdout
     path = tmp_path / "sessions" / "b--ann.json"
     assert json.loads(path.read_text())["attempts"]["q1"]["response"] == "A"
     assert [p.name for p in path.parent.iterdir()] == [path.name]
