@@ -58,7 +58,7 @@ def test_a_failed_write_keeps_the_old_state(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(store.SaveFailed, match="No space left on device.*intact"):
+    with pytest.raises(store.SaveFailed, match=r"No space left on device.*intact"):
         store.save_session(make_session("B"))
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert store.SaveFailed.exit_code == 2
