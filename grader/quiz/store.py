@@ -35,12 +35,12 @@ def data_home() -> Path:
     return Path.home() / ".local" / "share" / "grader"
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "_"
 
 
 def session_path(bank_id: str, student: str) -> Path:
-    return data_home() / "sessions" / f"{_slug(bank_id)}--{_slug(student)}.json"
+    return data_home() / "sessions" / f"{slug(bank_id)}--{slug(student)}.json"
 
 
 def results_dir() -> Path:

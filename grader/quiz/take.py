@@ -356,15 +356,15 @@ def finish(
     from grader.report.text_report import render as render_text
 
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
-    target = (
-        out
-        or store.results_dir()
-        / f"{store._slug(bank.id)}--{store._slug(session.student)}--{stamp}.json"
-    )
-    store.write_atomic(target, render_json(result))
+    name = f"{store.slug(bank.id)}--{store.slug(session.student)}--{stamp}.json"
+    saved = store.results_dir() / name
+    report = render_json(result)
+    store.write_atomic(saved, report)  # before the attempt is discarded: never both lost
+    if out is not None:
+        store.write_atomic(out, report)
     store.discard_session(bank.id, session.student)
     stdout.write("\n" + render_text(result, color=paint.color))
-    say("results", path=target)
+    say("results", path=out or saved)
     return 0
 
 

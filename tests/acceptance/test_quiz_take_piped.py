@@ -142,3 +142,27 @@ def test_quiz_take_never_imports_torch(data: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "none"
+
+
+def test_results_of_take_feed_stats_and_out_gets_a_copy(data: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.json"
+    for student, answer in (("s1", "1"), ("s2", "2"), ("s3", "3")):
+        code, out = take("--student", student, "--seed", "2", "--tag", "derivatives",
+                         "-o", str(copy), stdin=answer + "\n")  # fmt: skip
+        assert code == 0, out
+    assert json.loads(copy.read_text())["student"] == "s3"
+    result = CliRunner().invoke(
+        main, ["quiz", "stats", BANK, str(data / "results"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    items = {i["id"]: i for i in json.loads(result.output)["items"]}
+    assert items["sigmoid-max"]["n"] == 3 and items["sigmoid-max"]["difficulty"] == 1 / 3
+    assert sum(w["count"] for w in items["sigmoid-max"]["wrong_answers"]) == 2
+
+
+def test_an_invalid_bank_is_reported_with_its_line(data: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\ntitle: B\nquestions:\n  - id: q\n    type: single\n    prompt: P\n")
+    result = CliRunner().invoke(main, ["quiz", "take", str(bad)], input="")
+    assert result.exit_code == 2
+    assert f"{bad}:4:" in result.output and "choices" in result.output
