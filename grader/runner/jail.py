@@ -90,16 +90,31 @@ def _children_map() -> dict[int, list[int]]:
     return tree
 
 
+def _children(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
+    """Direct children of ``pid``: from /proc/<pid>/task/*/children where the kernel has it."""
+    if tree is not None:
+        return tree.get(pid, [])
+    out: list[int] = []
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out += [
+                    int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+                ]
+    return out
+
+
 def sweep_descendants(me: int, rounds: int = 200) -> int:
     """SIGKILL every descendant of ``me`` until none is left; returns how many were found."""
     if not os.path.isdir("/proc"):
         return 0
+    fast = os.path.exists(f"/proc/{me}/task/{me}/children")
     found: set[int] = set()
     for _ in range(rounds):
-        tree = _children_map()
+        tree = None if fast else _children_map()
         todo, victims = [me], []
         while todo:
-            for child in tree.get(todo.pop(), []):
+            for child in _children(todo.pop(), tree):
                 victims.append(child)
                 todo.append(child)
         for pid in victims:
