@@ -276,3 +276,37 @@ def test_gift_escapes_survive_the_parser(tmp_path: Path) -> None:
         ("&lt;b onmouseover=alert(1)&gt;a&lt;/b&gt;", "<i>1</i>"),
         ("b = c # d", "{2}"),
     ]
+
+
+def test_qti_cloze_accepts_every_accepted_answer_of_a_blank() -> None:
+    from grader.bank import load_bank_text
+
+    text = """id: c
+title: C
+questions:
+  - id: two
+    type: cloze
+    points: 2
+    prompt: "The fix is [[1]] or [[2]]."
+    blanks:
+      - accept: [relu, rectified linear unit]
+      - accept: [batchnorm]
+"""
+    data = export_bank(load_bank_text(text), "qti").data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = etree.fromstring(zf.read("c-assessment/c-assessment.xml"))
+    assert xsd().validate(root), xsd().error_log
+    adds = [
+        (c.findtext(f".//{QTI}varequal"), c.findtext(f"{QTI}setvar"))
+        for c in root.iter(f"{QTI}respcondition")
+    ]
+    assert adds == [("two-b1-1", "50.00"), ("two-b1-2", "50.00"), ("two-b2-1", "50.00")]
+    labels = {
+        lab.get("ident"): lab.findtext(f".//{QTI}mattext")
+        for lab in root.iter(f"{QTI}response_label")
+    }
+    assert labels == {
+        "two-b1-1": "relu",
+        "two-b1-2": "rectified linear unit",
+        "two-b2-1": "batchnorm",
+    }
