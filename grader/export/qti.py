@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from grader.bank.types._numbers import NumberAnswer
-from grader.bank.types._text import TextAnswer
+from grader.bank.types._text import TextAnswer, normalise
 from grader.bank.types.cloze import ClozeQuestion
 from grader.bank.types.matching import MatchingQuestion
 from grader.bank.types.multi import MultiQuestion
@@ -95,7 +95,8 @@ def plan(ctx: ExportContext, v: QuestionView) -> Plan:
     elif isinstance(q, MatchingQuestion):
         p.lefts, p.rights = list(v.lefts), [plain(r) for r in v.rights]
         key = q.key()
-        p.right_of = [v.rights.index(key[left]) for left in v.lefts]
+        shown = [normalise(right) for right in v.rights]  # rights are de-duplicated this way
+        p.right_of = [shown.index(normalise(key[left])) for left in v.lefts]
         if any(plain(r) != r.strip() for r in v.rights):
             ctx.lose(q, "matching options are plain text in Canvas (formatting dropped)")
     elif isinstance(q, OrderingQuestion):

@@ -155,3 +155,15 @@ def test_markdown_export_reads_as_markdown(bank) -> None:  # type: ignore[no-unt
     assert "Answer key" in headings
     # the math stays as authored, for a Markdown viewer with math support to render
     assert "$\\frac{1}{4}$" in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "html-key", "qti", "moodle", "gift", "md"])
+def test_matching_with_a_shared_right_item_exports(fmt: str) -> None:
+    # Two lefts whose rights differ only in case are one right item (as the grader sees it).
+    bank = load_bank_text(
+        "id: m\ntitle: M\nquestions:\n  - id: same\n    type: matching\n    prompt: p\n"
+        "    pairs:\n      - {left: a, right: One}\n      - {left: b, right: one}\n"
+    )
+    assert export_bank(bank, fmt, seed=1).data
+    view = arrange(bank, 1).questions[0]
+    assert view.right_letter("one") == view.right_letter("One") == "A"
