@@ -118,6 +118,8 @@
         if (ok) { good++; }
         var el = document.getElementById(id + "-b" + (i + 1));
         if (el) { el.setAttribute("aria-invalid", ok ? "false" : "true"); el.className = "blank " + (ok ? "ok" : "bad"); }
+        var mark = document.getElementById(id + "-b" + (i + 1) + "-fb");
+        if (mark) { mark.className = "mark " + (ok ? "ok" : "bad"); mark.textContent = v === "" ? "" : (ok ? "✓" : "✗"); }
       });
       return good / q.blanks.length;
     }
@@ -133,7 +135,7 @@
     var verdict = fraction >= 1 ? ["ok", "Correct"] : fraction > 0 ? ["part", "Partly correct"] : ["bad", "Not correct"];
     var box = document.getElementById(id + "-result");
     box.innerHTML = "<p class=\"verdict " + verdict[0] + "\">" + verdict[1] + ": " + fmt(earned[id]) +
-      " of " + fmt(q.points) + " points.</p>" + (q.explanation ? "<div class=\"explanation\">" + q.explanation + "</div>" : "");
+      " of " + fmt(q.points) + (q.points === 1 ? " point.</p>" : " points.</p>") + (q.explanation ? "<div class=\"explanation\">" + q.explanation + "</div>" : "");
     var total = 0, checked = 0;
     Object.keys(earned).forEach(function (k) { total += earned[k]; checked++; });
     document.getElementById("total").textContent = "Score so far: " + fmt(total) + " of " + fmt(DATA.max) +

@@ -135,7 +135,7 @@ def test_self_check_scores_like_the_grader(tmp_path: Path, open_page: Any) -> No
     # single
     p.check("#q2 input[value=B]")
     p.click("#q2 button")
-    assert page.result(2).startswith("Correct: 1 of 1 points.")
+    assert page.result(2).startswith("Correct: 1 of 1 point.")
     # true/false
     p.check("#q3 input[value=true]")
     p.click("#q3 button")
@@ -158,19 +158,20 @@ def test_self_check_scores_like_the_grader(tmp_path: Path, open_page: Any) -> No
     p.select_option("#q7-0", label="A. 0.25")
     p.select_option("#q7-1", label="C. 0.5")
     p.click("#q7 button")
-    assert page.result(7).startswith("Partly correct: 0.5 of 1 points.")
+    assert page.result(7).startswith("Partly correct: 0.5 of 1 point.")
     # ordering: shown scrambled; give every item its true position
     view = next(v for v in arrange(load_bank(BANKS["all-types"]), None).questions if v.number == 8)
     for i, item in enumerate(view.items):
         p.select_option(f"#q8-{i}", str(view.q.items.index(item) + 1))
     p.click("#q8 button")
-    assert page.result(8).startswith("Correct: 1 of 1 points.")
+    assert page.result(8).startswith("Correct: 1 of 1 point.")
     # cloze: one blank right
     p.fill("#q9-b1", "1.005e-10")
     p.fill("#q9-b2", "tanh")
     p.click("#q9 button")
-    assert page.result(9).startswith("Partly correct: 0.5 of 1 points.")
+    assert page.result(9).startswith("Partly correct: 0.5 of 1 point.")
     assert p.get_attribute("#q9-b2", "aria-invalid") == "true"
+    assert p.inner_text("#q9-b1-fb") == "✓" and p.inner_text("#q9-b2-fb") == "✗"
     assert p.inner_text("#total") == (
         "Score so far: 5 of 10 points (9 of 9 questions checked)."
     )  # 0 + 1 + 0 + 0 + 1 + 1 + 0.5 + 1 + 0.5
