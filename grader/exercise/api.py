@@ -146,34 +146,46 @@ class Attach:
 def bar_chart_svg(
     title: str, labels: Sequence[str], values: Sequence[float], *, log: bool = False
 ) -> str:
+    """Bars grow upwards from the smallest value shown (for ``log``, from a power of ten)."""
     import math
 
-    width, height, pad = 360, 200, 30
-    vals = [math.log10(max(v, 1e-30)) if log else float(v) for v in values]
-    low = min([*vals, 0.0])
-    high = max([*vals, 0.0]) or 1.0
-    span = (high - low) or 1.0
-    bar_w = (width - 2 * pad) / max(len(vals), 1)
+    width, height, pad, left = 380, 210, 28, 56
+    if log:
+        exps = [math.log10(max(float(v), 1e-300)) for v in values] or [0.0]
+        floor = math.floor(min(exps)) - 1
+        ceil = math.ceil(max(exps))
+        heights = [(e - floor) / ((ceil - floor) or 1) for e in exps]
+        bottom_label, top_label = f"1e{floor}", f"1e{ceil}"
+    else:
+        top = max([float(v) for v in values] + [0.0]) or 1.0
+        heights = [max(float(v), 0.0) / top for v in values]
+        bottom_label, top_label = "0", f"{top:.3g}"
+    plot_h = height - 2 * pad
+    bar_w = (width - left - pad) / max(len(heights), 1)
+    esc = html.escape
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
-        f"<title>{html.escape(title)}</title>",
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" '
+        'font-family="sans-serif">',
+        f"<title>{esc(title)}</title>",
+        f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{height - pad}" stroke="#333"/>',
+        f'<line x1="{left}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        'stroke="#333"/>',
+        f'<text x="{left - 4}" y="{pad + 4}" font-size="10" text-anchor="end">'
+        f"{esc(top_label)}</text>",
+        f'<text x="{left - 4}" y="{height - pad}" font-size="10" text-anchor="end">'
+        f"{esc(bottom_label)}</text>",
     ]
-    zero_y = pad + (high / span) * (height - 2 * pad)
-    for i, (label, v) in enumerate(zip(labels, vals, strict=False)):
-        top = pad + ((high - max(v, 0)) / span) * (height - 2 * pad)
-        bottom = pad + ((high - min(v, 0)) / span) * (height - 2 * pad)
-        x = pad + i * bar_w
+    for i, (label, h) in enumerate(zip(labels, heights, strict=False)):
+        x = left + i * bar_w
+        bar = max(h * plot_h, 0.5)
         parts.append(
-            f'<rect x="{x + 2:.1f}" y="{top:.1f}" width="{bar_w - 4:.1f}" '
-            f'height="{max(bottom - top, 0.5):.1f}" fill="#4a7bd0"/>'
+            f'<rect x="{x + 3:.1f}" y="{height - pad - bar:.1f}" width="{bar_w - 6:.1f}" '
+            f'height="{bar:.1f}" fill="#4a7bd0"/>'
         )
         parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" font-size="10" '
-            f'text-anchor="middle">{html.escape(str(label))}</text>'
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - pad + 14}" font-size="10" '
+            f'text-anchor="middle">{esc(str(label))}</text>'
         )
-    parts.append(
-        f'<line x1="{pad}" y1="{zero_y:.1f}" x2="{width - pad}" y2="{zero_y:.1f}" stroke="#333"/>'
-    )
     parts.append("</svg>")
     return "".join(parts)

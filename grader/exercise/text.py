@@ -26,6 +26,10 @@ WORDS = {
 Style = Callable[..., str]
 
 
+def _pts(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
 def _plain(text: str, **_: object) -> str:
     return text
 
@@ -49,7 +53,7 @@ def render(result: Result, *, style: Style = _plain, hidden_left: int | None = N
 
 def _test_lines(test: TestResult, style: Style) -> list[str]:
     mark, colour = MARKS[test.status]
-    points = f"{test.score:g}/{test.max_score:g}"
+    points = f"{_pts(test.score)}/{_pts(test.max_score)}"
     head = f"  {style(mark, fg=colour)} {test.name}"
     tail = "" if test.status == "passed" else style(f"  [{WORDS[test.status]}]", fg=colour)
     out = [f"{head}  {style(points, dim=True)}{tail}"]
@@ -76,7 +80,7 @@ def _summary(result: Result, style: Style, hidden_left: int | None) -> str:
         return style(f"{passed} of {total} public tests passed.", fg="red", bold=True)
     colour = "green" if result.passed else "red"
     return style(
-        f"Score: {result.score:g}/{result.max_score:g} — {passed} of {total} tests passed",
+        f"Score: {_pts(result.score)}/{_pts(result.max_score)} — {passed} of {total} tests passed",
         fg=colour,
         bold=True,
     )

@@ -23,6 +23,11 @@ STATUS_WORDS = {
 }
 
 
+def points(value: float) -> str:
+    """Scores as people write them: 10.33, not 10.333333."""
+    return f"{round(value, 2):g}"
+
+
 def _data_url(attachment: Attachment) -> str:
     if attachment.kind == "svg":
         payload = base64.b64encode(attachment.content.encode()).decode()
@@ -41,6 +46,7 @@ def render(result: Result) -> str:
         lstrip_blocks=True,
     )
     env.filters["data_url"] = _data_url
+    env.filters["points"] = points
     template = env.get_template("report/exercise.html.j2")
     passed = sum(t.status == "passed" for t in result.tests)
     return template.render(result=result, passed=passed, words=STATUS_WORDS)

@@ -272,7 +272,8 @@ def describe(exc: BaseException, work: str, *, sending: bool = False) -> dict[st
         for f in traceback.extract_tb(exc.__traceback__)
         if f.filename.startswith(work + "/") and not f.filename.startswith(grader_dir)
     ]
-    tb = "".join(traceback.format_list(frames))[-MAX_TRACEBACK:]
+    # Paths relative to the submission: the jail's own folder means nothing to a student.
+    tb = "".join(traceback.format_list(frames)).replace(f'"{work}/', '"')[-MAX_TRACEBACK:]
     if isinstance(exc, SyntaxError) and exc.filename:
         where = os.path.basename(exc.filename)
         tb += f'  File "{where}", line {exc.lineno}\n    {(exc.text or "").strip()}\n'

@@ -74,6 +74,11 @@ class Grader:
         self.require_level = require_level
         if require_level is not None and rank(machine_max_level()) < rank(require_level):
             raise BadInput(_refusal(machine_max_level(), require_level))
+        if include_hidden and not exercise.hidden_tests.is_dir() and not exercise.solution.is_dir():
+            raise BadInput(
+                f"{exercise.root} is a student copy (no hidden tests, no solution): grade with "
+                "the instructor's copy, or use `grader exercise check` for the public tests"
+            )
         self.zygote = Zygote.start()
         # From here on the judge holds secrets: no same-uid jail may ptrace or read it.
         _linux.make_undumpable()
