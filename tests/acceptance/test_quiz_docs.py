@@ -44,10 +44,11 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def capture(name: str, tmp: Path) -> str:
+def capture(name: str, tmp: Path, *, color: bool = False) -> str:
     command, steps = SCENARIOS[name]
-    session = f"docs-{name}-{os.getpid()}"
-    env = f"GRADER_DATA_DIR={tmp / name} NO_COLOR=1 TERM=xterm"
+    session = f"docs-{name}-{os.getpid()}-{int(color)}"
+    colour = "FORCE_COLOR=1" if color else "NO_COLOR=1"
+    env = f"GRADER_DATA_DIR={tmp / f'{name}-{int(color)}'} {colour} TERM=xterm-256color"
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
          f"cd {tmp} && env {env} {command}; sleep 30"],
@@ -73,7 +74,7 @@ def capture(name: str, tmp: Path) -> str:
                 raise AssertionError(f"screen {name}: never showed {wait_for!r}:\n{screen}")
         time.sleep(0.3)  # let the redraw that showed the marker finish
         screen = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", session],
+            ["tmux", "capture-pane", "-p", *(["-e"] if color else []), "-t", session],
             capture_output=True,
             text=True,
             check=True,
@@ -98,6 +99,105 @@ def test_screens_in_the_guide_are_real(name: str, tmp_path: Path) -> None:
         GUIDE.write_text(text.replace(old, f"<!-- screen: {name} -->\n```text\n{actual}```"))
         return
     assert shown[name] == actual
+
+
+# -- the coloured screenshot (docs/img/quiz-*.svg) --------------------------------------
+
+SVG_COLORS = {
+    "31": "#f14c4c", "32": "#23d18b", "33": "#f5f543", "34": "#3b8eea",
+    "35": "#d670d6", "36": "#29b8db", "90": "#8a8a8a",
+}  # fmt: skip
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def ansi_to_svg(screen: str, columns: int = 80, rows: int = 24) -> str:
+    """A terminal capture with SGR colour codes as an SVG picture (monospace grid)."""
+    from xml.sax.saxutils import escape
+
+    cell_w, cell_h = 8.4, 17
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{columns * cell_w + 24:.0f}" '
+        f'height="{rows * cell_h + 24}" font-family="DejaVu Sans Mono, Menlo, monospace" '
+        'font-size="14">',
+        '<rect width="100%" height="100%" rx="8" fill="#1e1e1e"/>',
+    ]
+    for row, line in enumerate(screen.split("\n")[:rows]):
+        style: dict[str, str] = {}
+        col = 0
+        y = 12 + (row + 1) * cell_h - 4
+        pieces = SGR.split(line)
+        for i, piece in enumerate(pieces):
+            if i % 2 == 1:  # an SGR parameter list
+                for code in (piece or "0").split(";"):
+                    if code in ("0", ""):
+                        style = {}
+                    elif code == "1":
+                        style["weight"] = "bold"
+                    elif code == "2":
+                        style["opacity"] = "0.6"
+                    elif code == "3":
+                        style["italic"] = "italic"
+                    elif code == "7":
+                        style["reverse"] = "1"
+                    elif code in SVG_COLORS:
+                        style["fill"] = SVG_COLORS[code]
+                    elif code == "39":  # tmux re-encodes resets attribute by attribute
+                        style.pop("fill", None)
+                    elif code == "22":
+                        style.pop("weight", None)
+                        style.pop("opacity", None)
+                    elif code == "23":
+                        style.pop("italic", None)
+                    elif code == "27":
+                        style.pop("reverse", None)
+                continue
+            if not piece:
+                continue
+            x = 12 + col * cell_w
+            fill = style.get("fill", "#d4d4d4")
+            if style.get("reverse"):
+                out.append(
+                    f'<rect x="{x:.1f}" y="{y - cell_h + 5}" width="{len(piece) * cell_w:.1f}" '
+                    f'height="{cell_h}" fill="{fill}"/>'
+                )
+                fill = "#1e1e1e"
+            attrs = f'x="{x:.1f}" y="{y}" fill="{fill}" xml:space="preserve"'
+            if "weight" in style:
+                attrs += ' font-weight="bold"'
+            if "italic" in style:
+                attrs += ' font-style="italic"'
+            if "opacity" in style:
+                attrs += f' fill-opacity="{style["opacity"]}"'
+            out.append(f"<text {attrs}>{escape(piece)}</text>")
+            col += len(piece)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+SCREENSHOTS = {"question": "quiz-question.svg", "feedback": "quiz-feedback.svg"}
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+@pytest.mark.parametrize("name", sorted(SCREENSHOTS))
+def test_coloured_screenshots_show_the_real_screen(name: str, tmp_path: Path) -> None:
+    """The SVG screenshots in docs/img are conversions of real coloured captures: every
+    line of text they show is on the current screen."""
+    path = ROOT / "docs" / "img" / SCREENSHOTS[name]
+    if os.environ.get("GRADER_UPDATE_DOCS"):
+        path.write_text(ansi_to_svg(capture(name, tmp_path, color=True)))
+    assert f"img/{SCREENSHOTS[name]}" in guide()
+    svg = path.read_text()
+    rows: dict[str, list[str]] = {}
+    for y, text in re.findall(r'<text x="[^"]*" y="(\d+)"[^>]*>([^<]*)</text>', svg):
+        rows.setdefault(y, []).append(text)
+    from xml.sax.saxutils import unescape
+
+    shown = {unescape("".join(parts)).rstrip() for parts in rows.values()}
+    bar = str.maketrans("█░", "#.")
+    shown = {line.translate(bar) for line in shown}
+    for line in capture(name, tmp_path).splitlines():
+        if line.strip():
+            assert line in shown, line
 
 
 def run_console(block: str, cwd: Path, env: dict[str, str]) -> None:
