@@ -50,6 +50,7 @@ class Screen:
     hints: list[dict[str, Any]] = field(default_factory=list)
     deadline: float | None = None
     practice: bool = True
+    columns: int = 0  # the width prompt_lines were wrapped to
 
 
 @dataclass
@@ -120,7 +121,8 @@ class Flow:
         qid = self.session.order[index]
         q = self.by_id[qid]
         attempt = self.session.attempt(qid)
-        lines = render_prompt(q, self.driver.columns(), self.driver.paint)
+        columns = self.driver.columns()
+        lines = render_prompt(q, columns, self.driver.paint)
         screen = Screen(
             question=q,
             widget=make_widget(q, self.session.layout.get(qid, []), previous),
@@ -130,6 +132,7 @@ class Flow:
             next_hint=lambda: self._next_hint(q),
             deadline=self.session.deadline,
             practice=self.session.mode == "practice",
+            columns=columns,
         )
         screen.hints = [self._hint(q, i) for i in range(min(attempt.hints_shown, len(q.hints)))]
         return screen

@@ -208,7 +208,13 @@ def main(
         )
         store.save_session(session)
 
-    interactive = stdin.isatty() and stdout.isatty() and os.name == "posix"
+    # A "dumb" terminal cannot clear or redraw: it gets the line-based UI.
+    interactive = (
+        stdin.isatty()
+        and stdout.isatty()
+        and os.name == "posix"
+        and os.environ.get("TERM", "") != "dumb"
+    )
     with ExitStack() as stack:
         term: Terminal | None = None
         if interactive:

@@ -13,6 +13,7 @@ import select
 import shutil
 import signal
 import sys
+import time
 from types import TracebackType
 from typing import Any, TextIO
 
@@ -140,12 +141,21 @@ class Terminal:
         self.write("\x1b[H\x1b[2J" + "\r\n".join(lines))
 
     def read_key(self, timeout: float | None = None) -> str | None:
-        """The next key name, or None if ``timeout`` seconds pass without one."""
+        """The next key name, or None if ``timeout`` seconds pass without one or the
+        terminal is resized (either way the caller redraws)."""
         if self._pending:
             return self._pending.pop(0)
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
+        size = self.size()
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = 0.25 if end is None else max(0.0, min(0.25, end - time.monotonic()))
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if ready:
+                break
+            if self.size() != size:
+                return None
+            if end is not None and time.monotonic() >= end:
+                return None
         data = self._decoder_buffer + os.read(self.fd, 1024)
         if not data:
             return "ctrl-d"  # the terminal went away

@@ -6,7 +6,7 @@ import time
 from typing import Any, Literal
 
 from grader.bank.model import ResponseError
-from grader.quiz.flow import Outcome, ReviewRow, Screen, Stop, Verdict
+from grader.quiz.flow import Outcome, ReviewRow, Screen, Stop, Verdict, render_prompt
 from grader.quiz.session import remaining_text
 from grader.quiz.terminal import Terminal
 from grader.report.style import Painter, terminal_width
@@ -25,9 +25,17 @@ class TtyDriver:
     def _tick(self, deadline: float | None) -> float | None:
         return None if deadline is None else 1.0
 
+    def _fit(self, screen: Screen) -> None:
+        """Re-wrap the prompt if the terminal was resized since it was rendered."""
+        columns = self.columns()
+        if screen.columns != columns:
+            screen.prompt_lines = render_prompt(screen.question, columns, self.paint)
+            screen.columns = columns
+
     def ask(self, screen: Screen) -> Outcome:
         notice, self.notice = self.notice, ""
         while True:
+            self._fit(screen)
             if screen.deadline is not None:
                 screen.head["remaining"] = remaining_text(screen.deadline)
                 screen.head["urgent"] = screen.deadline - time.time() < 60
@@ -81,6 +89,7 @@ class TtyDriver:
     def feedback(self, screen: Screen, verdict: Verdict) -> Literal["retry", "next"]:
         revealed = not verdict.can_retry
         while True:
+            self._fit(screen)
             keys = "enter next"
             if not revealed:
                 keys = "r retry · enter show the answer"
