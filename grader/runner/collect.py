@@ -20,6 +20,7 @@ from typing import Any
 from grader.errors import BadInput, Problem, ValidationFailed
 from grader.exercise.model import VISIBILITIES, Exercise
 from grader.report.model import Visibility
+from grader.runner.zygote import mark_tainted
 
 FIXTURES = ("submission", "reference", "attach")
 
@@ -166,6 +167,7 @@ def _import(path: Path, name: str) -> types.ModuleType:
             [Problem(str(path), exc.lineno, exc.offset, "", f"syntax error: {exc.msg}")]
         ) from None
     _rewrite_asserts(tree, source, path)
+    mark_tainted()
     module = types.ModuleType(name)
     module.__file__ = str(path)
     sys.modules[name] = module
@@ -198,6 +200,7 @@ def load_reference(exercise: Exercise) -> types.ModuleType | None:
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         return None
+    mark_tainted()
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

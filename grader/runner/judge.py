@@ -27,6 +27,7 @@ from grader.runner.proxy import Proxy
 from grader.runner.sandbox import machine_max_level
 from grader.runner.session import Session
 from grader.runner.zygote import Zygote
+from grader.runner.zygote import shared as shared_zygote
 
 
 @dataclass
@@ -79,15 +80,11 @@ class Grader:
                 f"{exercise.root} is a student copy (no hidden tests, no solution): grade with "
                 "the instructor's copy, or use `grader exercise check` for the public tests"
             )
-        self.zygote = Zygote.start()
+        self.zygote = shared_zygote()
         # From here on the judge holds secrets: no same-uid jail may ptrace or read it.
         _linux.make_undumpable()
-        try:
-            self.cases = collect(exercise, include_hidden=include_hidden)
-            self.reference = load_reference(exercise) if include_hidden else None
-        except BaseException:
-            self.zygote.close()
-            raise
+        self.cases = collect(exercise, include_hidden=include_hidden)
+        self.reference = load_reference(exercise) if include_hidden else None
 
     def __enter__(self) -> Grader:
         return self
@@ -96,7 +93,7 @@ class Grader:
         self.close()
 
     def close(self) -> None:
-        self.zygote.close()
+        """The zygote is shared by every Grader of this process and ends with it."""
 
     def grade(self, submission: Path, *, student: str | None = None) -> Result:
         """Grade the files in ``submission`` (a folder holding ``exercise.entry``)."""

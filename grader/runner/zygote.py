@@ -8,12 +8,14 @@ torch (seconds). This is the warm pool of the design, with a pool size of one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import signal
 import socket
 import struct
+import subprocess
 import sys
 from typing import Any, NoReturn
 
@@ -59,25 +61,69 @@ def warm_up() -> None:
             importlib.import_module(name)
 
 
+_shared: Zygote | None = None
+_tainted = False
+
+
+def mark_tainted() -> None:
+    """Called before a test file or reference solution is imported into this process.
+
+    From then on a fork of this process would carry them, so any zygote started later is
+    a fresh interpreter instead (slower, but clean by construction).
+    """
+    global _tainted
+    _tainted = True
+
+
+def shared() -> Zygote:
+    """The process-wide zygote, started on first use (normally before any secret loads)."""
+    global _shared
+    if _shared is None or not _shared.alive():
+        _shared = Zygote.start(fresh=_tainted)
+        atexit.register(_shared.close)
+    return _shared
+
+
 class Zygote:
     """Judge-side handle on the zygote process."""
 
-    def __init__(self, pid: int, ctrl: socket.socket) -> None:
+    def __init__(
+        self, pid: int, ctrl: socket.socket, popen: subprocess.Popen[bytes] | None = None
+    ) -> None:
         self.pid = pid
         self.ctrl = ctrl
+        self.popen = popen
 
     @classmethod
-    def start(cls) -> Zygote:
+    def start(cls, *, fresh: bool = False) -> Zygote:
+        judge_end, zygote_end = socket.socketpair()
+        if fresh:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", "grader.runner.zygote", str(zygote_end.fileno())],
+                pass_fds=[zygote_end.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+            zygote_end.close()
+            return cls(popen.pid, judge_end, popen)
         warm_up()
         sys.stdout.flush()
         sys.stderr.flush()
-        judge_end, zygote_end = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             judge_end.close()
             _serve(zygote_end)
         zygote_end.close()
         return cls(pid, judge_end)
+
+    def alive(self) -> bool:
+        if self.ctrl.fileno() < 0:
+            return False
+        if self.popen is not None:
+            return self.popen.poll() is None
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
 
     def spawn(self, spec: JailSpec) -> tuple[socket.socket, int, int, int]:
         """A new jail: (protocol socket, output pipe, status pipe, supervisor pid)."""
@@ -91,6 +137,9 @@ class Zygote:
 
     def close(self) -> None:
         self.ctrl.close()
+        if self.popen is not None:
+            self.popen.wait()
+            return
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
 
@@ -141,3 +190,8 @@ def _serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the c
             os.close(status_r)
     finally:
         os._exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover - the clean, exec-ed zygote
+    warm_up()
+    _serve(socket.socket(fileno=int(sys.argv[1])))

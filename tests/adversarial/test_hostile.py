@@ -549,3 +549,30 @@ def test_scratch_folders_are_not_left_on_the_host(env: Env) -> None:
     after = set(Path(tempfile.gettempdir()).glob("grader-*"))
     assert after - before == set()
     assert stat.S_IMODE(env.drop.stat().st_mode) == 0o777
+
+
+def test_a_process_that_loaded_secrets_first_still_gets_a_clean_jail(tmp_path: Path) -> None:
+    """If hidden tests are imported before the first Grader, the zygote is a fresh
+    interpreter (not a fork of the tainted process), so jails still find nothing."""
+    source, _ = HOSTILE["reading the reference solution and hidden tests"]
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    values = {"copy": str(EXERCISE), "repo": str(EXERCISE), "drop": str(tmp_path), "port": 9}
+    (sub / "sigmoid.py").write_text(source % values)
+    script = f"""
+from pathlib import Path
+from grader.exercise.load import load_exercise
+from grader.runner.collect import collect, load_reference
+from grader.runner.judge import Grader
+ex = load_exercise({str(EXERCISE)!r})
+collect(ex, include_hidden=True), load_reference(ex)  # secrets first
+with Grader(ex) as grader:
+    assert grader.zygote.popen is not None, "expected a fresh zygote"
+    result = grader.grade(Path({str(sub)!r}))
+print(result.output)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "found 0 secrets" in proc.stdout
