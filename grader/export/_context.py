@@ -18,14 +18,16 @@ from grader.resources import data_dir
 
 @dataclass(frozen=True)
 class Loss:
-    """Something a format cannot express for one question."""
+    """Something a format cannot express, for one question (or for the bank itself)."""
 
     format: str
-    question: str
+    question: str | None
     what: str
+    bank: str = ""
 
     def __str__(self) -> str:
-        return f"warning: {self.format}: question '{self.question}': {self.what}"
+        where = f"question '{self.question}'" if self.question else f"bank '{self.bank}'"
+        return f"warning: {self.format}: {where}: {self.what}"
 
 
 @dataclass
@@ -36,6 +38,9 @@ class ExportContext:
 
     def lose(self, q: Question, what: str) -> None:
         self.losses.append(Loss(self.format, q.id, what))
+
+    def lose_bank(self, what: str) -> None:
+        self.losses.append(Loss(self.format, None, what, self.view.bank.id))
 
 
 def _finalize(value: Any) -> Any:

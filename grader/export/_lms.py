@@ -54,6 +54,8 @@ def tolerance(answer: NumberAnswer) -> float:
 
 
 def common_losses(ctx: ExportContext, q: Question, *, hints: bool, tags: bool) -> None:
+    if q.type in ("matching", "ordering") and q.scoring == "all_or_nothing":
+        ctx.lose(q, "'all_or_nothing' scoring becomes a share per right pair")
     if q.hints and not hints:
         ctx.lose(q, f"{len(q.hints)} hint(s) dropped (the format has no hints)")
     if q.tags and not tags:

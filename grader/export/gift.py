@@ -101,6 +101,10 @@ def _blank_entry(ctx: ExportContext, v: QuestionView, r: MarkupRenderer, index: 
 def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entry]:
     q = v.q
     common_losses(ctx, q, hints=False, tags=True)
+    if q.points != 1:
+        ctx.lose(q, f"{fmt_number(q.points)} points: GIFT has no points (Moodle gives 1 mark)")
+    if not q.shuffle and q.type in ("single", "multi", "matching"):
+        ctx.lose(q, "'shuffle: false': GIFT cannot say so (Moodle's quiz setting decides)")
     if isinstance(q, ClozeQuestion):
         if len(q.blanks) > 1:
             ctx.lose(q, f"GIFT has one blank per question: split into {len(q.blanks)} questions")
@@ -151,6 +155,8 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
 
 def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
+    if ctx.view.bank.description:
+        ctx.lose_bank("the description has no place in GIFT (dropped)")
     all_entries = [e for v in ctx.view.questions for e in entries(ctx, v, renderer)]
     return render(
         "bank.gift", ctx, renderer, entries=all_entries, esc=escape, tags=lms_tags

@@ -123,6 +123,8 @@ def plan(ctx: ExportContext, v: QuestionView) -> Plan:
 def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
     bank = ctx.view.bank
+    if bank.description:
+        ctx.lose_bank("the description is not part of a QTI assessment (dropped)")
     plans = [plan(ctx, v) for v in ctx.view.questions]
     assessment_id = ident(f"{bank.id}-assessment")
     assessment = render(

@@ -167,3 +167,27 @@ def test_matching_with_a_shared_right_item_exports(fmt: str) -> None:
     assert export_bank(bank, fmt, seed=1).data
     view = arrange(bank, 1).questions[0]
     assert view.right_letter("one") == view.right_letter("One") == "A"
+
+
+def test_bank_level_and_silent_looking_losses_are_warned() -> None:
+    showcase = load_bank(ROOT / "tests/fixtures/banks/export-showcase.yaml")
+    qti = export_bank(showcase, "qti").warnings
+    gift = export_bank(showcase, "gift").warnings
+    assert "warning: qti: bank 'export-showcase': the description is not part of a QTI" in qti[0]
+    assert "warning: gift: bank 'export-showcase': the description has no place in GIFT" in gift[0]
+    assert any("'code-grad': 2 points: GIFT has no points" in w for w in gift)
+    assert any("'code-grad': 'shuffle: false': GIFT cannot say so" in w for w in gift)
+    assert not any("bank '" in w for w in export_bank(showcase, "moodle").warnings)  # kept
+    text = ALL_TYPES.read_text().replace(
+        "    distractors:", "    scoring: all_or_nothing\n    distractors:"
+    )
+    for fmt in ("qti", "moodle", "gift"):
+        warnings = export_bank(load_bank_text(text), fmt).warnings
+        assert any("'derivs': 'all_or_nothing' scoring becomes a share" in w for w in warnings)
+
+
+def test_keys_list_every_accepted_answer(bank) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("html-key", "md"):
+        text = export_bank(bank, fmt).data.decode()
+        assert "rectified linear unit" in text
+        assert "re\\s*lu" in text
