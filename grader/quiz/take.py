@@ -206,7 +206,6 @@ def main(
             time_limit_s=time_limit_s,
             now=time.time(),
         )
-        store.save_session(session)
 
     # A "dumb" terminal cannot clear or redraw: it gets the line-based UI.
     interactive = (
@@ -222,6 +221,9 @@ def main(
 
             term = stack.enter_context(Terminal(stdin, stdout))
             paint_first_screen(term, display, session, sha, paint)
+        if not resume:
+            # Saved after the first paint: an fsync can cost a slow disk tens of ms.
+            store.save_session(session)
         if the_bank is None:
             the_bank, _ = _load(path, sha)
         columns = terminal_width(cap=100) - 1 if interactive else terminal_width(cap=100)
