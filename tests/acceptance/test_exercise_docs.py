@@ -149,3 +149,39 @@ def test_the_test_file_example_passes_on_the_reference(tmp_path: Path) -> None:
         "hidden::test_derivative_peaks_at_zero",
     } <= set(examples)
     assert examples["hidden::test_derivative_peaks_at_zero"].attachments
+
+
+def readme_exercise_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"```console\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            command = line.split("#", 1)[0].strip()
+            if command.startswith("grader exercise ") and " grade" in command:
+                lines.append(command)
+            elif command.startswith("grader exercise check"):
+                lines.append(command.replace(" --watch", ""))  # one run, not a watcher
+    return lines
+
+
+@pytest.mark.parametrize("command", readme_exercise_commands())
+def test_readme_exercise_commands_run(command: str, tmp_path: Path) -> None:
+    work = _workspace(tmp_path)
+    shutil.copyfile(EXERCISE / "solution" / "sigmoid.py", work / "sigmoid.py")
+    shutil.make_archive(str(work / "submission"), "zip", work / "submission")
+    args = shlex.split(command)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", *args[1:]],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    if "-o" in args:
+        assert (work / args[args.index("-o") + 1]).is_file()
+
+
+def test_the_readme_shows_exercise_commands() -> None:
+    assert len(readme_exercise_commands()) >= 3
