@@ -214,6 +214,46 @@ def main(
         and os.name == "posix"
         and os.environ.get("TERM", "") != "dumb"
     )
+    loaded: Bank | None = None
+    try:
+        outcome, loaded = _run(
+            display, session, path, sha, fingerprint, the_bank, interactive, resume, paint,
+            stdin, stdout,
+        )  # fmt: skip
+    except KeyboardInterrupt:  # Ctrl-C while the bank was still loading
+        store.save_session(session)
+        outcome = "interrupted"
+    progress = {
+        "answered": session.answered_count,
+        "total": len(session.order),
+        "path": store.session_path(session.bank_id, who),
+        "command": command,
+    }
+    if outcome in ("eof", "quit", "interrupted"):
+        if outcome == "interrupted":
+            stdout.write("\n")
+        say_template("eof" if outcome == "eof" else "saved", **progress)
+        return EXIT_INTERRUPTED if outcome == "interrupted" else 0
+    if outcome == "timeout":
+        say_template("timeout")
+    assert loaded is not None  # every other outcome ran the attempt with the bank loaded
+    return finish(loaded, session, stdout=stdout, paint=paint, out=out, say=say_template)
+
+
+def _run(
+    display: display_cache.Display,
+    session: Session,
+    path: Path,
+    sha: str,
+    fingerprint: str,
+    the_bank: Bank | None,
+    interactive: bool,
+    resume: bool,
+    paint: Painter,
+    stdin: TextIO,
+    stdout: TextIO,
+) -> tuple[str, Bank]:
+    """Paint the first question, load the bank, run the attempt: (outcome, bank)."""
     with ExitStack() as stack:
         term: Terminal | None = None
         if interactive:
@@ -255,20 +295,7 @@ def main(
             for message in messages:
                 stdout.write(message.rstrip("\n") + "\n")
         outcome = run_flow(the_bank, session, driver)
-    progress = {
-        "answered": session.answered_count,
-        "total": len(session.order),
-        "path": store.session_path(session.bank_id, who),
-        "command": command,
-    }
-    if outcome in ("eof", "quit", "interrupted"):
-        if outcome == "interrupted":
-            stdout.write("\n")
-        say_template("eof" if outcome == "eof" else "saved", **progress)
-        return EXIT_INTERRUPTED if outcome == "interrupted" else 0
-    if outcome == "timeout":
-        say_template("timeout")
-    return finish(the_bank, session, stdout=stdout, paint=paint, out=out, say=say_template)
+    return outcome, the_bank
 
 
 def _load(path: Path, sha: str) -> tuple[Bank, str]:
