@@ -4,7 +4,8 @@ Per question: n (attempts that included it), mean score, difficulty index p (mea
 fraction of the points earned: high = easy), discrimination as the corrected
 point-biserial correlation (the question's fraction against the rest of the score:
 near 0 or negative means the question does not separate strong from weak students),
-and the most chosen wrong answers. Per tag: mean fraction.
+the upper-lower index (mean fraction among the 27 % best attempts minus among the 27 %
+weakest, ranked by total score), and the most chosen wrong answers. Per tag: mean fraction.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ItemStats:
     mean_score: float | None
     difficulty: float | None  # mean fraction earned, 0..1
     discrimination: float | None  # corrected point-biserial, -1..1
+    upper_lower: float | None  # mean fraction of the top 27 % minus that of the bottom 27 %
     wrong_answers: list[tuple[str, int]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     flag: str = ""
@@ -73,6 +75,17 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
         return None  # everyone scored the same: discrimination is undefined
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     return sxy / math.sqrt(sxx * syy)
+
+
+def upper_lower(rows: list[tuple[float, float]]) -> float | None:
+    """Kelley's index over (fraction, total) pairs: needs 4 or more attempts."""
+    if len(rows) < 4:
+        return None
+    ranked = sorted(rows, key=lambda r: r[1])
+    k = max(1, round(0.27 * len(ranked)))
+    low = sum(f for f, _ in ranked[:k]) / k
+    high = sum(f for f, _ in ranked[-k:]) / k
+    return high - low
 
 
 def load_results(paths: list[str], bank: Bank) -> list[dict[str, Any]]:
@@ -119,7 +132,10 @@ def _wrong_labels(question: Question, response: Any) -> list[str]:
 
 
 def analyse(bank: Bank, results: list[dict[str, Any]]) -> Analysis:
-    per_question: dict[str, list[tuple[float, float, Any]]] = {q.id: [] for q in bank.questions}
+    # per question: (fraction earned, rest of the score, response, total score)
+    per_question: dict[str, list[tuple[float, float, Any, float]]] = {
+        q.id: [] for q in bank.questions
+    }
     percents = []
     for data in results:
         tests = {t.get("id"): t for t in data["tests"]}
@@ -133,14 +149,14 @@ def analyse(bank: Bank, results: list[dict[str, Any]]) -> Analysis:
                 continue
             score, max_score = float(test.get("score", 0)), float(test.get("max_score") or 0)
             fraction = score / max_score if max_score else 0.0
-            rows.append((fraction, total - score, test.get("response")))
+            rows.append((fraction, total - score, test.get("response"), total))
     items = []
     for q in bank.questions:
         rows = per_question[q.id]
-        fractions = [f for f, _, _ in rows]
+        fractions = [f for f, _, _, _ in rows]
         difficulty = sum(fractions) / len(fractions) if fractions else None
         wrong: Counter[str] = Counter()
-        for fraction, _, response in rows:
+        for fraction, _, response, _ in rows:
             if fraction < 1.0 - 1e-9:
                 wrong.update(_wrong_labels(q, response))
         item = ItemStats(
@@ -148,10 +164,11 @@ def analyse(bank: Bank, results: list[dict[str, Any]]) -> Analysis:
             type=q.type,
             points=q.points,
             n=len(rows),
-            answered=sum(1 for _, _, r in rows if r is not None),
+            answered=sum(1 for _, _, r, _ in rows if r is not None),
             mean_score=difficulty * q.points if difficulty is not None else None,
             difficulty=difficulty,
-            discrimination=pearson(fractions, [rest for _, rest, _ in rows]),
+            discrimination=pearson(fractions, [rest for _, rest, _, _ in rows]),
+            upper_lower=upper_lower([(f, total) for f, _, _, total in rows]),
             wrong_answers=wrong.most_common(3),
             tags=list(q.tags),
         )
@@ -192,13 +209,14 @@ def render_csv(analysis: Analysis) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         ["id", "type", "points", "n", "answered", "mean_score", "difficulty", "discrimination",
-         "top_wrong_answer", "top_wrong_count", "tags", "flag"]
+         "upper_lower", "top_wrong_answer", "top_wrong_count", "tags", "flag"]
     )  # fmt: skip
     for i in analysis.items:
         top = i.wrong_answers[0] if i.wrong_answers else ("", 0)
         writer.writerow(
             [i.id, i.type, f"{i.points:g}", i.n, i.answered, _num(i.mean_score), _num(i.difficulty),
-             _num(i.discrimination), top[0], top[1] or "", ";".join(i.tags), i.flag]
+             _num(i.discrimination), _num(i.upper_lower), top[0], top[1] or "", ";".join(i.tags),
+             i.flag]
         )  # fmt: skip
     return buffer.getvalue()
 

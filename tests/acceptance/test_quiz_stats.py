@@ -57,6 +57,8 @@ def test_json_item_analysis(results: Path) -> None:
     assert wrong["ticked: Switch to tanh"] == 2
     assert items["sigmoid-max"]["wrong_answers"] == [{"answer": "1", "count": 2}]
     assert items["relu-saturates"]["flag"] == "very hard"
+    # 4 attempts: the top and bottom 27 % are one attempt each.
+    assert items["sigmoid-max"]["upper_lower"] == 1.0
 
 
 def test_text_and_csv(results: Path) -> None:
