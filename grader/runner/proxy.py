@@ -62,7 +62,13 @@ class Proxy:
                 raise
 
     def __len__(self) -> int:
-        value = self._request("len", "len()")
+        try:
+            value = self._request("len", "len()")
+        except StudentError as exc:
+            if exc.type_name == "TypeError":
+                # list() and friends probe len() and expect TypeError for "unsized".
+                raise TypeError(exc.message) from None
+            raise
         if type(value) is not int:
             raise TypeError("len() of a student object did not return an int")
         return value
