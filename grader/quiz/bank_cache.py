@@ -63,7 +63,7 @@ def load_bank_cached(path: Path, sha: str | None = None) -> tuple[Bank, str]:
     from grader.bank.model import Bank
 
     sha = sha or file_sha256(path)
-    entry = store.data_home() / "cache" / "banks" / f"{sha[:32]}-{code_fingerprint()}.pickle"
+    entry = store.cache_home() / "banks" / f"{sha[:32]}-{code_fingerprint()}.pickle"
     try:
         bank = pickle.loads(entry.read_bytes())
         if isinstance(bank, Bank):

@@ -132,7 +132,7 @@ def first_view(info: QuestionInfo, layout: list[str]) -> dict[str, Any]:
 
 
 def display_path(sha: str, fingerprint: str) -> Path:
-    return store.data_home() / "cache" / "banks" / f"{sha[:32]}-{fingerprint}.display.json"
+    return store.cache_home() / "banks" / f"{sha[:32]}-{fingerprint}.display.json"
 
 
 def load_display(sha: str, fingerprint: str) -> Display | None:

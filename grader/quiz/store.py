@@ -15,24 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from grader._dirs import DATA_DIR_ENV, cache_home, data_home
 from grader.errors import EXIT_BAD_INPUT, BadInput, GraderError
 from grader.quiz.session import Session
 
-DATA_DIR_ENV = "GRADER_DATA_DIR"
-
-
-def data_home() -> Path:
-    """The per-user data directory: $GRADER_DATA_DIR, else $XDG_DATA_HOME/grader,
-    else ~/.local/share/grader (%LOCALAPPDATA%\\grader on Windows)."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override)
-    xdg = os.environ.get("XDG_DATA_HOME")
-    if xdg:
-        return Path(xdg) / "grader"
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "grader"
-    return Path.home() / ".local" / "share" / "grader"
+__all__ = ["DATA_DIR_ENV", "cache_home", "data_home"]  # re-exported for the quiz modules
 
 
 def slug(text: str) -> str:

@@ -48,12 +48,9 @@ def percent(part: float, whole: float) -> str:
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept in the user's cache directory: compiling the question
     screen costs more start-up time than everything else `quiz take` does."""
-    import os
-    from pathlib import Path
+    from grader._dirs import cache_home
 
-    root = os.environ.get("GRADER_DATA_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    folder = base / ("cache" if os.environ.get("GRADER_DATA_DIR") else "grader") / "jinja"
+    folder = cache_home() / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
