@@ -98,7 +98,10 @@ def test_screens_in_the_guide_are_real(name: str, tmp_path: Path) -> None:
         old = f"<!-- screen: {name} -->\n```text\n{shown[name]}```"
         GUIDE.write_text(text.replace(old, f"<!-- screen: {name} -->\n```text\n{actual}```"))
         return
-    assert shown[name] == actual
+    assert shown[name] == actual, (
+        f"the '{name}' screen changed; if that is intended, regenerate the guide's screens with "
+        "GRADER_UPDATE_DOCS=1 python -m pytest tests/acceptance/test_quiz_docs.py"
+    )
 
 
 # -- the coloured screenshot (docs/img/quiz-*.svg) --------------------------------------
