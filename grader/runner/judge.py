@@ -26,6 +26,7 @@ from grader.runner.limits import LEVELS, JailSpec, rank
 from grader.runner.proxy import Proxy
 from grader.runner.sandbox import machine_max_level
 from grader.runner.session import Session
+from grader.runner.spawned import Spawner
 from grader.runner.zygote import Zygote
 from grader.runner.zygote import shared as shared_zygote
 
@@ -42,7 +43,7 @@ class _Jail:
 @dataclass
 class _Run:
     exercise: Exercise
-    zygote: Zygote
+    zygote: Zygote | Spawner
     spec: JailSpec
     started: float
     outputs: list[str] = field(default_factory=list)
@@ -156,7 +157,7 @@ def _secrets(exercise: Exercise, submission: Path) -> list[str]:
 
 
 def _start_jail(run: _Run, require_level: str | None) -> _Jail:
-    session = Session(*run.zygote.spawn(run.spec), run.spec.limits)
+    session = run.zygote.new_session(run.spec)
     try:
         session.start()
     except RuntimeError as exc:

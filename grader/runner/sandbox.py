@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
-import resource
 import shutil
 import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+if sys.platform != "win32":  # the portable (spawned) jail imports this module on Windows too
+    import pwd
+    import resource
 
 from grader.runner import _linux
 from grader.runner.cgroups import Cgroup
@@ -38,8 +40,10 @@ def machine_max_level() -> str:
     cap = os.environ.get("GRADER_MAX_ISOLATION", "namespaces")
     if cap not in LEVELS:
         cap = "namespaces"
-    if not _linux.available():
-        best = "rlimits" if sys.platform != "win32" else "none"
+    if os.environ.get("GRADER_JAIL") == "spawn" or not hasattr(os, "fork"):
+        best = "none" if sys.platform == "win32" else "rlimits"  # see grader.runner.spawned
+    elif not _linux.available():
+        best = "rlimits"
     elif os.geteuid() == 0:
         best = "namespaces"
     else:

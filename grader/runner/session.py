@@ -102,8 +102,7 @@ class Session:
         except protocol.ProtocolError as exc:
             raise ValueError(f"cannot send this to student code: {exc}") from None
         try:
-            self.sock.settimeout(max(0.001, self.deadline - time.monotonic()))
-            self.sock.sendall(frame)
+            self._send(frame, self.deadline)
         except TimeoutError:
             self._timeout(label)
         except OSError:
@@ -141,7 +140,12 @@ class Session:
             self, hid, str(node.get("type", "object"))[:100], str(node.get("name", ""))[:200]
         )
 
-    def _receive(self, deadline: float, label: str) -> dict[str, Any]:
+    # -- transport (a socket to a forked jail; see SpawnSession for pipes) -------------------
+    def _send(self, frame: bytes, deadline: float) -> None:
+        self.sock.settimeout(max(0.001, deadline - time.monotonic()))
+        self.sock.sendall(frame)
+
+    def _read_body(self, deadline: float) -> bytes:
         def read(n: int) -> bytes:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -149,8 +153,11 @@ class Session:
             self.sock.settimeout(remaining)
             return self.sock.recv(n)
 
+        return protocol.read_frame(read)
+
+    def _receive(self, deadline: float, label: str) -> dict[str, Any]:
         try:
-            body = protocol.read_frame(read)
+            body = self._read_body(deadline)
             return protocol.unpack(body, self._from_handle)
         except TimeoutError:
             self._timeout(label)

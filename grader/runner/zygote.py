@@ -17,10 +17,14 @@ import socket
 import struct
 import subprocess
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from grader.runner import _linux
 from grader.runner.limits import JailSpec
+
+if TYPE_CHECKING:
+    from grader.runner.session import Session
+    from grader.runner.spawned import Spawner
 
 _U32 = struct.Struct(">I")
 
@@ -75,9 +79,16 @@ def mark_tainted() -> None:
     _tainted = True
 
 
-def shared() -> Zygote:
-    """The process-wide zygote, started on first use (normally before any secret loads)."""
+def shared() -> Zygote | Spawner:
+    """The process-wide zygote, started on first use (normally before any secret loads).
+
+    Without ``fork`` (or with ``GRADER_JAIL=spawn``) jails are fresh interpreters instead.
+    """
     global _shared
+    from grader.runner.spawned import Spawner, wanted
+
+    if wanted():
+        return Spawner()
     if _shared is None or not _shared.alive():
         _shared = Zygote.start(fresh=_tainted)
         atexit.register(_shared.close)
@@ -134,6 +145,11 @@ class Zygote:
             raise RuntimeError("the zygote did not hand over a jail")
         info = json.loads(msg)
         return socket.socket(fileno=fds[0]), fds[1], fds[2], int(info["pid"])
+
+    def new_session(self, spec: JailSpec) -> Session:
+        from grader.runner.session import Session
+
+        return Session(*self.spawn(spec), spec.limits)
 
     def close(self) -> None:
         self.ctrl.close()
