@@ -28,6 +28,8 @@ _MAP_TAG = _CORE + "map"
 _SEQ_TAG = _CORE + "seq"
 
 T = TypeVar("T")
+# libyaml's composer is ~15x faster than the pure-Python one; both keep line/column marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LOOSE_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -135,7 +137,7 @@ class Checker:
     def number(self, node: yaml.Node, path: str) -> float | None:
         plain_float = (
             isinstance(node, yaml.ScalarNode)
-            and node.style is None
+            and not node.style
             and _LOOSE_FLOAT.match(node.value) is not None
         )  # YAML 1.1 reads `1e-10` (no dot) as text; authors mean a number
         if isinstance(node, yaml.ScalarNode) and (
@@ -296,7 +298,7 @@ def compose(path: Path, checker: Checker, *, max_bytes: int = MAX_FILE_BYTES) ->
 
 def compose_text(text: str, checker: Checker) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

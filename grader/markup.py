@@ -34,6 +34,8 @@ class MathSpan:
 
 
 def math_spans(text: str) -> list[MathSpan]:
+    if "$" not in text:
+        return []  # most text has no math: skip the Markdown parse
     spans: list[MathSpan] = []
 
     def walk(tokens: list[Token], line: int) -> None:
@@ -63,12 +65,17 @@ def _known_commands() -> frozenset[str]:
 
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
+# Math with no commands, groups or scripts cannot fail to convert: skip the converter.
+_TRIVIAL = re.compile(r"^[\w\s.,;:+\-*/=()<>|!'\[\]]+$")
 
 
+@cache
 def latex_problem(latex: str) -> str | None:
     """Why ``latex`` would not render, or None if it is fine."""
     if not latex:
         return "empty math"
+    if _TRIVIAL.match(latex):
+        return None
     depth = 0
     for i, ch in enumerate(latex):
         if ch == "{" and (i == 0 or latex[i - 1] != "\\"):
