@@ -321,11 +321,19 @@ def exercise_grade(
 @exercise.command("grade-all")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.argument("submissions")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--out", "out", default="grader-reports", show_default=True, type=click.Path(file_okay=False)
+)
 @click.option("--format", "fmt", type=_EXERCISE_FORMATS, default="json", show_default=True)
+@click.option("--jobs", type=int, default=1, show_default=True, help="Submissions at a time.")
 @click.option("--require-isolation", type=_ISOLATION)
 def exercise_grade_all(
-    exercise_name: str, submissions: str, out: str, fmt: str, require_isolation: str | None
+    exercise_name: str,
+    submissions: str,
+    out: str,
+    fmt: str,
+    jobs: int,
+    require_isolation: str | None,
 ) -> None:
     """Grade every submission in the SUBMISSIONS folder; one report per student in --out."""
     from grader.exercise.commands import grade_all_main
@@ -336,6 +344,7 @@ def exercise_grade_all(
             submissions=submissions,
             out=out,
             fmt=fmt,
+            jobs=jobs,
             require_isolation=require_isolation,
             echo=click.echo,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,10 +76,17 @@ def grade_all_main(
     submissions: str,
     out: str,
     fmt: str,
+    jobs: int,
     require_isolation: str | None,
     echo: Echo,
 ) -> int:
-    """Grade every file/folder/zip in ``submissions``; one report per student in ``out``."""
+    """Grade every file/folder/zip in ``submissions``; one report per student in ``out``.
+
+    One warm zygote serves every submission; ``jobs`` submissions are graded at a time
+    (each in its own jail, the tests in threads of the judge).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from grader.report.registry import render
     from grader.runner.judge import Grader
 
@@ -86,31 +94,41 @@ def grade_all_main(
     source = Path(submissions)
     if not source.is_dir():
         raise BadInput(f"{source}: not a folder of submissions")
+    if jobs < 1:
+        raise BadInput("--jobs must be at least 1")
     entries = sorted(p for p in source.iterdir() if not p.name.startswith("."))
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = {"json": "json", "junit": "xml", "gradescope": "json", "html": "html"}.get(fmt, "txt")
-    all_passed = True
-    with Grader(ex, require_level=require_isolation) as grader:
-        for entry in entries:
-            student = entry.stem
-            started = time.monotonic()
-            with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
-                try:
-                    folder = materialize(entry, ex.entry, Path(tmp) / "submission")
-                except BadInput as exc:
+    lock = threading.Lock()
+
+    def one(grader: Grader, entry: Path) -> bool:
+        student = entry.stem
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
+            try:
+                folder = materialize(entry, ex.entry, Path(tmp) / "submission")
+            except BadInput as exc:
+                with lock:
                     echo(f"{student}: skipped: {exc.message}", err=True)
-                    all_passed = False
-                    continue
-                result = grader.grade(folder, student=student)
-            report = render(result, fmt) if fmt != "text" else text.render(result)
-            (out_dir / f"{student}.{suffix}").write_text(report, encoding="utf-8")
-            all_passed &= result.passed
+                return False
+            result = grader.grade(folder, student=student)
+        report = render(result, fmt) if fmt != "text" else text.render(result)
+        (out_dir / f"{student}.{suffix}").write_text(report, encoding="utf-8")
+        with lock:
             echo(
-                f"{student:20} {result.score:g}/{result.max_score:g} {result.status:8} "
-                f"{time.monotonic() - started:.2f}s"
+                f"{student:20} {text._pts(result.score)}/{text._pts(result.max_score)} "
+                f"{result.status:8} {time.monotonic() - started:.2f}s"
             )
-    return EXIT_OK if all_passed else EXIT_FAILED
+        return result.passed
+
+    with Grader(ex, require_level=require_isolation) as grader:
+        if jobs == 1:
+            outcomes = [one(grader, entry) for entry in entries]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                outcomes = list(pool.map(lambda entry: one(grader, entry), entries))
+    return EXIT_OK if all(outcomes) else EXIT_FAILED
 
 
 def check_main(

@@ -17,6 +17,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from grader.runner import _linux
@@ -104,6 +105,7 @@ class Zygote:
         self.pid = pid
         self.ctrl = ctrl
         self.popen = popen
+        self.lock = threading.Lock()
 
     @classmethod
     def start(cls, *, fresh: bool = False) -> Zygote:
@@ -139,8 +141,9 @@ class Zygote:
     def spawn(self, spec: JailSpec) -> tuple[socket.socket, int, int, int]:
         """A new jail: (protocol socket, output pipe, status pipe, supervisor pid)."""
         data = json.dumps(spec.to_json()).encode()
-        self.ctrl.sendall(_U32.pack(len(data)) + data)
-        msg, fds, _flags, _addr = socket.recv_fds(self.ctrl, 4096, 3)
+        with self.lock:  # one request/answer at a time on the control socket (grade-all --jobs)
+            self.ctrl.sendall(_U32.pack(len(data)) + data)
+            msg, fds, _flags, _addr = socket.recv_fds(self.ctrl, 4096, 3)
         if len(fds) != 3:
             raise RuntimeError("the zygote did not hand over a jail")
         info = json.loads(msg)

@@ -184,13 +184,16 @@ def test_grade_all_writes_one_report_per_student(tmp_path: Path) -> None:
     subs.mkdir()
     shutil.copyfile(SOLUTION, subs / "alice.py")
     shutil.copyfile(WRONG / "unstable.py", subs / "bob.py")
+    shutil.copyfile(WRONG / "wrong_derivative.py", subs / "dave.py")
     (subs / "carol.txt").write_text("not code")
     out = tmp_path / "out"
-    proc = grader_cli("exercise", "grade-all", "sigmoid-basics", str(subs), "--out", str(out))
+    proc = grader_cli(
+        "exercise", "grade-all", "sigmoid-basics", str(subs), "--out", str(out), "--jobs", "2"
+    )
     assert proc.returncode == 1
     assert "carol: skipped" in proc.stderr
     scores = {p.stem: json.loads(p.read_text())["score"] for p in out.glob("*.json")}
-    assert scores == {"alice": 12, "bob": 9}
+    assert scores == {"alice": 12, "bob": 9, "dave": 6}
 
 
 @pytest.mark.parametrize(
