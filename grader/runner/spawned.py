@@ -1,6 +1,7 @@
 """The portable jail: a fresh interpreter talking over its stdin/stdout pipes.
 
-Used where ``fork`` is missing (Windows), or when ``GRADER_JAIL=spawn`` asks for it. It
+Used where ``fork`` is missing (Windows) or unsafe (macOS), or when ``GRADER_JAIL=spawn``
+asks for it (``GRADER_JAIL=fork`` forces the zygote). It
 gets what the platform offers: its own process, wall-clock timeouts, captured output, and
 rlimits on POSIX; no namespaces and no other user. The level is recorded as ``rlimits``
 (POSIX) or ``none`` (Windows). Each jail pays for a fresh interpreter importing torch.
@@ -199,7 +200,11 @@ class Spawner:
 
 
 def wanted() -> bool:
-    return os.environ.get("GRADER_JAIL") == "spawn" or not hasattr(os, "fork")
+    """Spawn where fork is missing (Windows) or unsafe once system frameworks are loaded
+    (macOS, where Python's own multiprocessing spawns for the same reason)."""
+    if os.environ.get("GRADER_JAIL") in ("spawn", "fork"):
+        return os.environ["GRADER_JAIL"] == "spawn"
+    return not hasattr(os, "fork") or sys.platform == "darwin"
 
 
 if __name__ == "__main__":  # pragma: no cover
