@@ -4,6 +4,7 @@ what ends up saved on disk."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import sys
 from pathlib import Path
@@ -267,3 +268,28 @@ def test_sigterm_saves_and_says_how_to_continue(tmp_path: Path) -> None:
     child.expect("Results saved to")
     child.expect(pexpect.EOF)
     assert first_result(tmp_path)["score"] == 2
+
+
+def test_the_first_question_is_drawn_before_the_bank_code_loads(tmp_path: Path) -> None:
+    """The start-up design, checked without timing: once the caches exist, the first
+    screen is written before YAML, the Markdown parser or the bank code is imported
+    (python -X importtime logs each import, in order, to the same terminal)."""
+    warm = spawn_bank(tmp_path, HINTS_BANK)  # the first run validates and fills the caches
+    warm.expect("Question 1/3")
+    warm.send("\x04")  # Ctrl-D: save and quit, whatever the widget
+    warm.expect(pexpect.EOF)
+    env = {**os.environ, "GRADER_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-X", "importtime", "-m", "grader", "quiz", "take", HINTS_BANK, "--student", "hal",
+         "--resume"],
+        cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=20,
+    )  # fmt: skip
+    child.expect("Question 1/3")
+    before = child.before
+    child.expect(r"\| +grader\.bank\.loader")  # ... and only then the bank code
+    child.send("\x04")  # Ctrl-D: save and quit, whatever the widget
+    child.expect(pexpect.EOF)
+    for heavy in ("yaml", "markdown_it", "grader.bank", "torch"):
+        assert not re.search(rf"\|\s+{re.escape(heavy)}\s*$", before, re.M), heavy
+    assert re.search(r"\|\s+jinja2\s*$", before, re.M)  # the screen came from a template
