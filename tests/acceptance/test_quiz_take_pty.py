@@ -4,8 +4,8 @@ what ends up saved on disk."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import sys
 from pathlib import Path
 
