@@ -50,9 +50,23 @@ def main() -> None:
     runs = parser.parse_args().runs
     py = sys.executable
     results: dict[str, list[float]] = {}
-    results["baseline: python -c 'import torch'"] = timed(lambda: run(py, "-c", "import torch"), runs)
-    results["cli_import_only: grader --version"] = timed(lambda: run(py, "-m", "grader", "--version"), runs)
-    cli = [py, "-m", "grader", "exercise", "grade", "sigmoid-basics", str(SOLUTION), "--format", "json"]
+    results["baseline: python -c 'import torch'"] = timed(
+        lambda: run(py, "-c", "import torch"), runs
+    )
+    results["cli_import_only: grader --version"] = timed(
+        lambda: run(py, "-m", "grader", "--version"), runs
+    )
+    cli = [
+        py,
+        "-m",
+        "grader",
+        "exercise",
+        "grade",
+        "sigmoid-basics",
+        str(SOLUTION),
+        "--format",
+        "json",
+    ]
     results["cli: grader exercise grade (8 tests)"] = timed(lambda: run(*cli), runs)
 
     sys.path.insert(0, str(ROOT))
@@ -70,12 +84,16 @@ def main() -> None:
         shutil.copyfile(SOLUTION, sub / "sigmoid.py")
         with Grader(exercise) as grader:
             grader.grade(sub)  # warm the caches once
-            results["warm: one more submission, 8 tests"] = timed(lambda: grader.grade(sub), runs * 4)
+            results["warm: one more submission, 8 tests"] = timed(
+                lambda: grader.grade(sub), runs * 4
+            )
             level = grader.grade(sub).isolation
             root = work / "root"
             root.mkdir()
             work.chmod(0o755)
-            spec = JailSpec(str(sub), str(root), "sigmoid.py", exercise.limits, grader.max_level, [])
+            spec = JailSpec(
+                str(sub), str(root), "sigmoid.py", exercise.limits, grader.max_level, []
+            )
 
             def one_jail() -> None:
                 import torch
