@@ -253,6 +253,8 @@ _EXERCISE_FORMATS = click.Choice(["text", "json", "junit", "gradescope", "html"]
 
 
 def _style(text: str, **kwargs: Any) -> str:
+    if os.environ.get("NO_COLOR"):  # https://no-color.org
+        return text
     return click.style(text, **kwargs)
 
 
