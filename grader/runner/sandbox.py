@@ -27,7 +27,7 @@ if sys.platform != "win32":  # the portable (spawned) jail imports this module o
     import pwd
     import resource
 
-from grader.runner import _linux
+from grader.runner import _linux, seccomp
 from grader.runner.cgroups import Cgroup
 from grader.runner.limits import LEVELS, JailSpec, rank
 
@@ -124,6 +124,8 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
         _linux.set_pdeathsig(signal.SIGKILL)
         with contextlib.suppress(OSError):
             _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)  # no setuid binaries to climb back
+        # No network at any level: only Unix sockets may be created from here on.
+        outer.detail["seccomp"] = seccomp.install()
     _close_other_fds(keep_fds)
     _scrub_environment(work)
     return work

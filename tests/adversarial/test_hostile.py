@@ -576,3 +576,18 @@ print(result.output)
     )
     assert proc.returncode == 0, proc.stderr
     assert "found 0 secrets" in proc.stdout
+
+
+@pytest.mark.parametrize("level", ["uid", "rlimits"])
+def test_no_network_below_the_namespaces_level_either(env: Env, level: str, tmp_path: Path) -> None:
+    """Without a network namespace, the seccomp filter still refuses every non-Unix socket."""
+    if level == "uid" and os.geteuid() != 0:
+        pytest.skip("the uid level needs root")
+    source, _ = HOSTILE["opening a socket"]
+    values = {"copy": "", "repo": "", "drop": "", "port": env.port}
+    (tmp_path / "sigmoid.py").write_text(source % values)
+    with Grader(load_exercise(env.exercise_copy), max_level=level) as grader:
+        result = grader.grade(tmp_path)
+    assert result.isolation == level and result.extra["sandbox"]["seccomp"] is True
+    assert result.score == 12.0 and env.received == []
+    assert result.output.count("no network: PermissionError") == 2
