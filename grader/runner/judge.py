@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -29,6 +30,10 @@ from grader.runner.session import Session
 from grader.runner.spawned import Spawner
 from grader.runner.zygote import Zygote
 from grader.runner.zygote import shared as shared_zygote
+
+# How long past its limit a test may run in the judge (outside any jail call) before the
+# grader gives up on it.
+JUDGE_GRACE_S = 2.0
 
 
 @dataclass
@@ -224,21 +229,34 @@ def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
     }
     kwargs = {name: fixtures[name]() for name in case.fixtures}
     started = time.monotonic()
-    outcome: TestResult
+    box: list[TestResult] = []
+    # The test runs in a worker thread so that a test that loops in the judge itself (a bug
+    # in the test, where no jail deadline applies) cannot hang the grading.
+    worker = threading.Thread(target=lambda: box.append(_call_test(case, kwargs)), daemon=True)
+    worker.start()
+    worker.join(budget + JUDGE_GRACE_S)
+    if worker.is_alive() or not box:
+        session.abandon()  # the next test gets a fresh jail
+        outcome = verdicts.test_hung(case, budget + JUDGE_GRACE_S)
+    else:
+        outcome = box[0]
+    outcome.duration_s = time.monotonic() - started
+    outcome.attachments = list(attach.items)
+    return outcome
+
+
+def _call_test(case: Case, kwargs: dict[str, Any]) -> TestResult:
     try:
         returned = case.func(**kwargs)
-        outcome = verdicts.returned(case, returned)
+        return verdicts.returned(case, returned)
     except AssertionError as exc:
-        outcome = verdicts.assertion(case, exc)
+        return verdicts.assertion(case, exc)
     except StudentError as exc:
-        outcome = verdicts.student_error(case, exc)
+        return verdicts.student_error(case, exc)
     except JailGone as exc:
-        outcome = verdicts.gone(exc, exc.label, case)
+        return verdicts.gone(exc, exc.label, case)
     except Exception as exc:  # the test itself broke on what the student returned
-        outcome = verdicts.test_crashed(case, exc, traceback.format_exc(limit=-1))
-    outcome.duration_s = time.monotonic() - started
-    outcome.attachments = attach.items
-    return outcome
+        return verdicts.test_crashed(case, exc, traceback.format_exc(limit=-1))
 
 
 def _result(

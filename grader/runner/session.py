@@ -187,6 +187,11 @@ class Session:
             with contextlib.suppress(OSError):
                 os.kill(self.jail_pid, signal.SIGKILL)
 
+    def abandon(self) -> None:
+        """Kill the jail and wait until it is gone (its state can no longer be trusted)."""
+        self.kill()
+        self._wait_exit(2.0)
+
     def _status_line(self, deadline: float) -> dict[str, Any] | None:
         while b"\n" not in self._status_buf:
             remaining = deadline - time.monotonic()

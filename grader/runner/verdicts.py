@@ -116,3 +116,13 @@ def out_of_time(case: Case, total: float) -> TestResult:
 def test_crashed(case: Case, exc: Exception, tb: str) -> TestResult:
     """The test raised something other than an assertion, usually on a wrong return value."""
     return _result(case, "failed", f"{type(exc).__name__}: {exc}")
+
+
+def test_hung(case: Case, seconds: float) -> TestResult:
+    """The test function itself, in the judge, did not finish: a problem with the test."""
+    return _result(
+        case,
+        "timeout",
+        f"the test did not finish within {seconds:g} s outside your code's calls "
+        "(a problem with the test itself; please tell your instructor)",
+    )
