@@ -136,6 +136,8 @@ def sweep_descendants(me: int, rounds: int = 200) -> int:
 def _run_jail(spec: JailSpec, outer: Any, sock_fd: int, out_w: int) -> NoReturn:
     code = 0
     try:
+        # Its own session and group: kill(0, ...) from student code reaches only the jail.
+        os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(out_w, 1)
