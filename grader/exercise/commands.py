@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.errors import EXIT_FAILED, EXIT_OK, BadInput
 from grader.exercise import text
@@ -15,6 +16,9 @@ from grader.exercise.model import Exercise
 from grader.exercise.submission import materialize
 from grader.report.model import Result
 from grader.resources import data_dir, resolve_exercise
+
+if TYPE_CHECKING:  # the runner (and torch) load only when a command needs them
+    from grader.runner.judge import Grader
 
 Echo = Callable[..., None]
 
@@ -117,7 +121,7 @@ def grade_all_main(
         (out_dir / f"{student}.{suffix}").write_text(report, encoding="utf-8")
         with lock:
             echo(
-                f"{student:20} {text._pts(result.score)}/{text._pts(result.max_score)} "
+                f"{student:20} {text.points(result.score)}/{text.points(result.max_score)} "
                 f"{result.status:8} {time.monotonic() - started:.2f}s"
             )
         return result.passed
@@ -168,11 +172,8 @@ def _stamp(path: Path) -> tuple[float, int]:
 
 
 def _check_once(
-    grader: object, ex: Exercise, target: Path, hidden_left: int, echo: Echo, style: text.Style
+    grader: Grader, ex: Exercise, target: Path, hidden_left: int, echo: Echo, style: text.Style
 ) -> int:
-    from grader.runner.judge import Grader
-
-    assert isinstance(grader, Grader)
     with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
         try:
             folder = materialize(target, ex.entry, Path(tmp) / "submission")
@@ -206,7 +207,7 @@ def _emit(result: Result, fmt: str, output: str | None, echo: Echo, style: text.
     from grader.report.registry import render
 
     if fmt == "text":
-        report = text.render(result, style=style if output is None else text._plain)
+        report = text.render(result, style=style if output is None else text.plain)
     else:
         report = render(result, fmt)
     if output:

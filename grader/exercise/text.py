@@ -26,15 +26,17 @@ WORDS = {
 Style = Callable[..., str]
 
 
-def _pts(value: float) -> str:
+def points(value: float) -> str:
+    """Scores as people write them: 10.33, not 10.333333."""
     return f"{round(value, 2):g}"
 
 
-def _plain(text: str, **_: object) -> str:
+def plain(text: str, **_: object) -> str:
+    """A style that adds nothing (files, pipes)."""
     return text
 
 
-def render(result: Result, *, style: Style = _plain, hidden_left: int | None = None) -> str:
+def render(result: Result, *, style: Style = plain, hidden_left: int | None = None) -> str:
     """``hidden_left`` (``check`` only): hidden tests not run; we never claim "all passed"."""
     lines = [style(f"{result.id} — {result.title}", bold=True)]
     if result.student:
@@ -53,10 +55,10 @@ def render(result: Result, *, style: Style = _plain, hidden_left: int | None = N
 
 def _test_lines(test: TestResult, style: Style) -> list[str]:
     mark, colour = MARKS[test.status]
-    points = f"{_pts(test.score)}/{_pts(test.max_score)}"
+    earned = f"{points(test.score)}/{points(test.max_score)}"
     head = f"  {style(mark, fg=colour)} {test.name}"
     tail = "" if test.status == "passed" else style(f"  [{WORDS[test.status]}]", fg=colour)
-    out = [f"{head}  {style(points, dim=True)}{tail}"]
+    out = [f"{head}  {style(earned, dim=True)}{tail}"]
     for line in test.message.splitlines()[:12]:
         out.append("      " + line)
     return out
@@ -80,7 +82,8 @@ def _summary(result: Result, style: Style, hidden_left: int | None) -> str:
         return style(f"{passed} of {total} public tests passed.", fg="red", bold=True)
     colour = "green" if result.passed else "red"
     return style(
-        f"Score: {_pts(result.score)}/{_pts(result.max_score)} — {passed} of {total} tests passed",
+        f"Score: {points(result.score)}/{points(result.max_score)} — "
+        f"{passed} of {total} tests passed",
         fg=colour,
         bold=True,
     )
