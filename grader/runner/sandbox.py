@@ -101,7 +101,7 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
     if outer.cgroup is None and os.path.isdir("/proc"):
         # Without a pids cgroup, RLIMIT_NPROC is the fork-bomb guard. It counts every task
         # of the user machine-wide, so it is measured here, while /proc is still the host's.
-        target = pwd.getpwnam(NOBODY).pw_uid if outer.level == "uid" else os.geteuid()
+        target = _nobody()[0] if outer.level == "uid" else os.geteuid()
         if target != 0:  # root ignores RLIMIT_NPROC anyway
             nproc = _threads_of(target) + spec.limits.processes
     if outer.level == "namespaces":
@@ -112,12 +112,12 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
         work = spec.scratch
     os.chdir(work)
     if outer.level in ("uid", "namespaces") and os.geteuid() == 0:
-        nobody = pwd.getpwnam(NOBODY)
+        uid, gid = _nobody()
         if outer.level == "uid":
-            _chown_tree(spec.scratch, nobody.pw_uid, nobody.pw_gid)
+            _chown_tree(spec.scratch, uid, gid)
         os.setgroups([])
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
+        os.setgid(gid)
+        os.setuid(uid)
     _set_rlimits(spec, nproc)
     if _linux.available():
         # Parent-death signals are cleared by setuid, so this comes after it.
@@ -183,10 +183,18 @@ def _build_root(spec: JailSpec) -> None:
     # The student's files are copied into the jail's own /work, so nothing the student
     # writes ever lands on the host.
     shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
-    nobody = pwd.getpwnam(NOBODY)
-    _chown_tree(root + JAIL_WORK, nobody.pw_uid, nobody.pw_gid)
+    _chown_tree(root + JAIL_WORK, *_nobody())
     # The new root itself becomes read-only once everything is mounted on it.
     _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
+
+
+def _nobody() -> tuple[int, int]:
+    """uid and gid of ``nobody``; 65534 (the usual overflow id) where no such user exists."""
+    try:
+        entry = pwd.getpwnam(NOBODY)
+    except KeyError:
+        return 65534, 65534
+    return entry.pw_uid, entry.pw_gid
 
 
 def _bind(src: str, dst: str, *, readonly: bool) -> None:
