@@ -238,8 +238,8 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
         "import sys\nwhile True:\n    sys.stdout.write('all tests passed ' * 1000)\n" + CORRECT,
         lambda r, e: (expect_all(r, "timeout"), _assert_capped(r)),
     ),
-    "a hundred megabytes of output, then correct code": (
-        "import os\nfor _ in range(100):\n    os.write(1, b'8 passed, 0 failed\\n' * 55000)\n"
+    "twenty megabytes of output, then correct code": (
+        "import os\nfor _ in range(20):\n    os.write(1, b'8 passed, 0 failed\\n' * 55000)\n"
         + CORRECT,
         lambda r, e: (_assert_full_marks(r), _assert_capped(r)),
     ),
