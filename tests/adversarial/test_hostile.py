@@ -29,7 +29,7 @@ from grader.runner.judge import Grader
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = REPO / "exercises" / "sigmoid-basics"
-TOTAL_S = 4.0
+TOTAL_S = 8.0
 HIDDEN_MARKER = "HIDDEN-TESTS-MARKER-5e1f"
 SOLUTION_MARKER = "REFERENCE-SOLUTION-MARKER-93ac"
 DAEMON_TOKEN = "4321.987"
@@ -38,7 +38,7 @@ LIMITS = f"""
 id: sigmoid-basics
 title: hostile copy
 entry: sigmoid.py
-limits: {{time_s: 0.8, total_time_s: {TOTAL_S}, memory_mb: 256, processes: 16, output_kb: 16}}
+limits: {{time_s: 1.0, total_time_s: {TOTAL_S}, memory_mb: 128, processes: 16, output_kb: 16}}
 """
 
 CORRECT = """
@@ -214,7 +214,7 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
         bad_sigmoid("while True:\n    pass"),
         lambda r, e: (
             expect_bad_sigmoid(r, "timeout"),
-            _assert_in("sigmoid() was still running after 0.8 s", r.tests[0].message),
+            _assert_in("sigmoid() was still running after 1 s", r.tests[0].message),
         ),
     ),
     "infinite loop at import": (
