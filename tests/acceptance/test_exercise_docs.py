@@ -5,7 +5,9 @@
   `submissions/` (two students). A `[exit N]` line gives the expected exit code (default 0);
   every other line must appear in the command's output, in that order.
 - the ```yaml block `# exercise.yaml` must load as an exercise;
-- the ```python block `# tests/hidden/test_example.py` must pass on the reference solution.
+- the ```python block `# tests/hidden/test_example.py` must pass on the reference solution;
+- the `grader` commands inside the CI guide's yaml and sh examples run (paths mapped);
+- the README's `grader exercise` commands run.
 """
 
 from __future__ import annotations
@@ -185,3 +187,47 @@ def test_readme_exercise_commands_run(command: str, tmp_path: Path) -> None:
 
 def test_the_readme_shows_exercise_commands() -> None:
     assert len(readme_exercise_commands()) >= 3
+
+
+# Gradescope's fixed paths, mapped into the test's workspace.
+PATHS = {
+    "exercises/sigmoid-basics": "sigmoid-basics",
+    "/autograder/submission": "submission",
+    "/autograder/results/": "",
+}
+
+
+def ci_config_commands() -> list[str]:
+    """The `grader` commands inside the CI guide's yaml and sh examples."""
+    out = []
+    for lang, body, _ in blocks(DOCS[1]):
+        if lang not in ("yaml", "sh"):
+            continue
+        text = body.replace("\\\n", " ")
+        for line in text.splitlines():
+            start = line.find("grader exercise")
+            if start >= 0:
+                command = line[start:].split("||")[0].strip()
+                for old, new in PATHS.items():
+                    command = command.replace(old, new)
+                out.append(" ".join(command.split()))
+    return out
+
+
+@pytest.mark.parametrize("command", ci_config_commands())
+def test_ci_config_commands_run(command: str, tmp_path: Path) -> None:
+    work = _workspace(tmp_path)
+    args = shlex.split(command)
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", *args[1:]],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (work / args[args.index("-o") + 1]).is_file()
+
+
+def test_every_ci_config_has_a_grader_command() -> None:
+    assert len(ci_config_commands()) == 3
