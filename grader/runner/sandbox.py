@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,14 @@ def _build_root(spec: JailSpec) -> None:
     # Our mounts must not propagate back to the host's mount namespace.
     _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
     _linux.mount("tmpfs", root, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=4m,mode=755")
+    # The private /tmp and home come first, so that a Python installation living under
+    # /tmp (a CI virtualenv, say) is bound on top of them rather than hidden by them.
+    size = f"size={spec.limits.scratch_mb}m"
+    for name, mode in (("/tmp", "1777"), (JAIL_WORK, "755")):
+        os.makedirs(root + name, exist_ok=True)
+        _linux.mount(
+            "tmpfs", root + name, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, f"{size},mode={mode}"
+        )
     binds = _system_dirs()
     for src in binds:
         _bind(src, root + src, readonly=True)
@@ -160,8 +169,7 @@ def _build_root(spec: JailSpec) -> None:
         # Merged-/usr systems make these symlinks (bin -> usr/bin): mirror them.
         if os.path.islink(link) and not os.path.lexists(root + link):
             os.symlink(os.readlink(link), root + link)
-    for path in spec.hide:
-        real = os.path.realpath(path)
+    for real in _outermost(os.path.realpath(p) for p in spec.hide):
         if any(real == b or real.startswith(b + "/") for b in binds) and os.path.isdir(real):
             # Something secret lies inside a folder we had to show: cover it up.
             _linux.mount("tmpfs", root + real, "tmpfs", _linux.MS_RDONLY, "size=4k,mode=755")
@@ -174,18 +182,21 @@ def _build_root(spec: JailSpec) -> None:
     os.makedirs(root + "/proc")
     flags = _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
     _linux.mount("proc", root + "/proc", "proc", flags, None)
-    size = f"size={spec.limits.scratch_mb}m"
-    for name, mode in (("/tmp", "1777"), (JAIL_WORK, "755")):
-        os.makedirs(root + name, exist_ok=True)
-        _linux.mount(
-            "tmpfs", root + name, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, f"{size},mode={mode}"
-        )
-    # The student's files are copied into the jail's own /work, so nothing the student
+    # The student's files are copied into the jail's own home, so nothing the student
     # writes ever lands on the host.
     shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
     _chown_tree(root + JAIL_WORK, *_nobody())
     # The new root itself becomes read-only once everything is mounted on it.
     _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop every path that lies inside another: covering the outer one hides it already."""
+    out: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path == o or path.startswith(o.rstrip("/") + "/") for o in out):
+            out.append(path)
+    return out
 
 
 def _nobody() -> tuple[int, int]:

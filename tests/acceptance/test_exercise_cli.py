@@ -290,3 +290,48 @@ def test_check_watch_reruns_on_save(tmp_path: Path) -> None:
     text = seen.decode()
     assert "2 of 3 public tests passed." in text
     assert "change detected" in text and "All 3 public tests passed" in text
+
+
+def test_check_and_grade_work_from_an_installed_wheel(tmp_path: Path) -> None:
+    """Installed (not editable), grader lives in site-packages, which the jail's root shows:
+    its own folder must be covered up there without breaking the jail. The venv sits under
+    /tmp, which the jail replaces with a private one: the binds must still show it."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+         "-w", str(wheels), str(REPO)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+        timeout=120,
+    )
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, wheels.glob("*.whl"))],
+        check=True,
+        timeout=300,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copyfile(SOLUTION, work / "sigmoid.py")
+    where = subprocess.run(
+        [str(python), "-c", "import grader; print(grader.__file__)"],
+        capture_output=True, text=True, cwd=work, check=True,
+    )  # fmt: skip
+    assert where.stdout.startswith(str(venv))
+    check = subprocess.run(
+        [str(venv / "bin" / "grader"), "exercise", "check", "sigmoid-basics"],
+        capture_output=True, text=True, cwd=work, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    assert "All 3 public tests passed" in check.stdout
+    grade = subprocess.run(
+        [str(venv / "bin" / "grader"), "exercise", "grade", "sigmoid-basics", "sigmoid.py"],
+        capture_output=True, text=True, cwd=work, timeout=120,
+    )  # fmt: skip
+    assert grade.returncode == 2 and "is a student copy" in grade.stderr
