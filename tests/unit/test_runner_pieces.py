@@ -1,0 +1,97 @@
+"""Pure pieces of the runner: exit descriptions, verdicts, the hide list, the BPF program."""
+
+from __future__ import annotations
+
+import signal
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from grader.exercise.api import Partial, bar_chart_svg
+from grader.runner import seccomp, verdicts
+from grader.runner.collect import Case
+from grader.runner.errors import ExitInfo, JailDied, JailTimeout, StudentError
+from grader.runner.sandbox import _outermost
+
+
+def _case() -> Case:
+    return Case(
+        id="hidden::test_x",
+        function="test_x",
+        name="x works",
+        func=lambda: None,
+        points=2.0,
+        visibility="hidden",
+        timeout_s=1.0,
+        fixtures=[],
+        file="t.py",
+        line=1,
+    )
+
+
+def test_exit_info_names_signals_and_codes_in_words() -> None:
+    segv = ExitInfo(signal.SIGSEGV)
+    assert segv.signal == signal.SIGSEGV and "segmentation fault" in segv.describe()
+    assert ExitInfo(3 << 8).describe() == "ended the process with exit code 3"
+    assert ExitInfo(None).describe() == "ended unexpectedly"
+
+
+@pytest.mark.parametrize(
+    "value, status, score",
+    [
+        (None, "passed", 2.0),
+        (True, "passed", 2.0),
+        (0.25, "failed", 0.5),
+        (Partial(0.5, "half"), "failed", 1.0),
+        (Partial(7.0), "passed", 2.0),  # clamped to full marks, never more
+        (float("nan"), "failed", 0.0),
+        (-1.0, "failed", 0.0),
+    ],
+)
+def test_partial_credit_is_clamped(value: object, status: str, score: float) -> None:
+    result = verdicts.returned(_case(), value)
+    assert (result.status, result.score, result.max_score) == (status, score, 2.0)
+
+
+def test_verdicts_for_each_way_a_call_can_end() -> None:
+    case = _case()
+    assert verdicts.gone(JailTimeout("sigmoid()", 1.5), "sigmoid()", case).status == "timeout"
+    assert (
+        "sigmoid() was still running after 1.5 s"
+        in verdicts.gone(JailTimeout("sigmoid()", 1.5), "sigmoid()", case).message
+    )
+    oom = JailDied("f()", ExitInfo(signal.SIGKILL, oom=True))
+    assert verdicts.gone(oom, "f()", case).status == "memory"
+    crash = verdicts.gone(JailDied("f()", ExitInfo(signal.SIGSEGV)), "f()", case)
+    assert crash.status == "crashed" and "SIGSEGV" in crash.message
+    cpu = verdicts.gone(JailDied("f()", ExitInfo(signal.SIGXCPU)), "f()", case)
+    assert cpu.status == "timeout"
+    err = verdicts.student_error(case, StudentError("ValueError", "bad", '  File "s.py"\n'))
+    assert err.status == "error" and err.message.startswith("your code raised ValueError: bad")
+    mem = verdicts.student_error(case, StudentError("MemoryError", "", "", memory=True))
+    assert mem.status == "memory"
+
+
+def test_only_the_outermost_secret_folders_are_covered() -> None:
+    paths = ["/a/b/c", "/a/b", "/x", "/a/bc", "/x/y/z", "/a/b"]
+    assert _outermost(paths) == ["/a/b", "/a/bc", "/x"]
+
+
+@pytest.mark.parametrize("arch, nr", list(seccomp.ARCHES.values()))
+def test_every_bpf_jump_lands_inside_the_program(arch: int, nr: int) -> None:
+    program = seccomp.program(arch, nr)
+    for index, (code, jt, jf, _k) in enumerate(program):
+        if code in (seccomp.JEQ_K, seccomp.JGE_K):
+            assert index + 1 + jt < len(program) and index + 1 + jf < len(program)
+    assert program[-1] == (seccomp.RET_K, 0, 0, seccomp.SECCOMP_RET_ALLOW)
+    # The x32 check and a non-Unix domain both end on "deny".
+    deny = len(program) - 2
+    assert program[deny][3] == seccomp.SECCOMP_RET_ERRNO | seccomp.EACCES
+    assert 3 + 1 + program[3][1] == deny and 6 + 1 + program[6][2] == deny
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_the_bar_chart_is_well_formed_svg(log: bool) -> None:
+    svg = bar_chart_svg("norms <&>", ["1", "<2>"], [0.25, 1e-6], log=log)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg") and len(root.findall("{http://www.w3.org/2000/svg}rect")) == 2
