@@ -95,3 +95,23 @@ def test_the_bar_chart_is_well_formed_svg(log: bool) -> None:
     svg = bar_chart_svg("norms <&>", ["1", "<2>"], [0.25, 1e-6], log=log)
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg") and len(root.findall("{http://www.w3.org/2000/svg}rect")) == 2
+
+
+def test_threads_of_counts_this_process_at_least() -> None:
+    """RLIMIT_NPROC (non-root runners) is set from this count plus the limit."""
+    import os
+    import threading
+
+    from grader.runner.sandbox import _threads_of
+
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc")
+    before = _threads_of(os.geteuid())
+    stop = threading.Event()
+    extra = threading.Thread(target=stop.wait)
+    extra.start()
+    try:
+        assert _threads_of(os.geteuid()) >= max(before, 2)
+    finally:
+        stop.set()
+        extra.join()
