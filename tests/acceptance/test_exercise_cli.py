@@ -296,10 +296,16 @@ def test_check_and_grade_work_from_an_installed_wheel(tmp_path: Path) -> None:
     """Installed (not editable), grader lives in site-packages, which the jail's root shows:
     its own folder must be covered up there without breaking the jail. The venv sits under
     /tmp, which the jail replaces with a private one: the binds must still show it."""
+    # Built from a copy: a build writes build/ and *.egg-info next to its sources.
+    src = tmp_path / "src"
+    for name in ("grader", "quizzes", "templates", "exercises"):
+        shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, src / name)
     wheels = tmp_path / "wheels"
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "-w", str(wheels), str(REPO)],
+         "-w", str(wheels), str(src)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
