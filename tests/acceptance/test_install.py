@@ -156,6 +156,19 @@ def test_non_editable_install_works_from_another_directory(wheel: Path, tmp_path
     assert version.returncode == 0, version.stderr
     assert __version__ in version.stdout
 
+    # The README's first command ends in `grader quiz take vanishing-gradients`: piped
+    # input stands in for the student; end of input saves the attempt.
+    data = tmp_path / "data"
+    take = subprocess.run(
+        [str(grader), "quiz", "take", "vanishing-gradients", "--student", "newcomer",
+         "--seed", "1", "--limit", "2", "--no-color"],
+        cwd=elsewhere, input="", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "GRADER_DATA_DIR": str(data)},
+    )  # fmt: skip
+    assert take.returncode == 0, take.stderr
+    assert "Question 1/2" in take.stdout and "--resume" in take.stdout
+    assert list((data / "sessions").glob("vanishing-gradients--newcomer*.json"))
+
     bad = run([str(grader), "quiz", "check", "no-such-bank"], cwd=elsewhere)
     assert bad.returncode == 2
     assert "vanishing-gradients" in bad.stderr  # names what is shipped
