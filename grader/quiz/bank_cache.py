@@ -1,19 +1,15 @@
-"""A cache of validated banks, so that `quiz take` shows its first question fast.
+"""Fingerprints that key the display cache, and loading the bank behind it.
 
-Validating a large bank (YAML with positions, every formula checked by converting it
-to MathML) takes a few hundred milliseconds; the validated Bank is stored, keyed by
-the SHA-256 of the bank file together with grader's version and the bank code's own
-fingerprint, so a changed bank or a changed grader never reads a stale entry.
-
-The entries are pickles. That is safe here because the cache lives in the user's own
-data directory and is only ever written by the user's own grader; anyone who can
-write there can already change the user's shell start-up files. A broken entry is
-ignored and rebuilt.
+`quiz take` paints its first question from a small JSON display cache (see
+``display.py``), keyed by the SHA-256 of the bank file and the fingerprint of the code
+that renders it, so a changed bank or a changed grader never shows a stale screen. The
+validated bank itself is not cached: loading it takes a few tens of milliseconds once
+the imports are done, and happens while the student reads the first question. (An
+earlier version pickled the Bank; we never unpickle anything, anywhere.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import sys
 from functools import cache
@@ -21,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader import __version__
-from grader.quiz import store
 
 if TYPE_CHECKING:
     from grader.bank.model import Bank
@@ -58,22 +53,6 @@ def file_sha256(path: Path) -> str:
 
 def load_bank_cached(path: Path, sha: str | None = None) -> tuple[Bank, str]:
     """The validated bank at ``path`` and the SHA-256 of its bytes."""
-    import pickle
-
-    from grader.bank.model import Bank
-
-    sha = sha or file_sha256(path)
-    entry = store.cache_home() / "banks" / f"{sha[:32]}-{code_fingerprint()}.pickle"
-    try:
-        bank = pickle.loads(entry.read_bytes())
-        if isinstance(bank, Bank):
-            return bank, sha
-    except Exception:  # missing, truncated, or from an incompatible grader: rebuild
-        pass
     from grader.bank.loader import load_bank
 
-    bank = load_bank(path)
-    # The cache only saves time: a read-only or full disk must not stop a quiz.
-    with contextlib.suppress(OSError):
-        store.write_atomic_bytes(entry, pickle.dumps(bank, protocol=pickle.HIGHEST_PROTOCOL))
-    return bank, sha
+    return load_bank(path), sha or file_sha256(path)
