@@ -292,6 +292,11 @@ def exercise_check(exercise_name: str, path: str | None, watch: bool) -> None:
     type=_ISOLATION,
     help="Refuse to grade (exit 2) if the sandbox cannot reach this level.",
 )
+@click.option(
+    "--sealed",
+    type=click.Path(dir_okay=False),
+    help="Hidden tests from this sealed file (key in GRADER_SEAL_KEY).",
+)
 def exercise_grade(
     exercise_name: str,
     submission: str,
@@ -299,6 +304,7 @@ def exercise_grade(
     output: str | None,
     student: str | None,
     require_isolation: str | None,
+    sealed: str | None,
 ) -> None:
     """Grade SUBMISSION (a .py file, folder or zip) with the public and hidden tests.
 
@@ -316,6 +322,7 @@ def exercise_grade(
             student=student,
             echo=click.echo,
             style=_style,
+            sealed=sealed,
         )
     )
 
@@ -329,6 +336,11 @@ def exercise_grade(
 @click.option("--format", "fmt", type=_EXERCISE_FORMATS, default="json", show_default=True)
 @click.option("--jobs", type=int, default=1, show_default=True, help="Submissions at a time.")
 @click.option("--require-isolation", type=_ISOLATION)
+@click.option(
+    "--sealed",
+    type=click.Path(dir_okay=False),
+    help="Hidden tests from this sealed file (key in GRADER_SEAL_KEY).",
+)
 def exercise_grade_all(
     exercise_name: str,
     submissions: str,
@@ -336,6 +348,7 @@ def exercise_grade_all(
     fmt: str,
     jobs: int,
     require_isolation: str | None,
+    sealed: str | None,
 ) -> None:
     """Grade every submission in the SUBMISSIONS folder; one report per student in --out."""
     from grader.exercise.commands import grade_all_main
@@ -349,6 +362,7 @@ def exercise_grade_all(
             jobs=jobs,
             require_isolation=require_isolation,
             echo=click.echo,
+            sealed=sealed,
         )
     )
 
@@ -361,3 +375,22 @@ def exercise_release(exercise_name: str, out: str) -> None:
     from grader.exercise.commands import release_main
 
     sys.exit(release_main(exercise=exercise_name, out=out, echo=click.echo))
+
+
+@exercise.command("seal")
+@click.argument("exercise_name", metavar="EXERCISE")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+def exercise_seal(exercise_name: str, out: str) -> None:
+    """Encrypt the hidden tests, solution, public tests and exercise.yaml of EXERCISE
+    into one file for CI (key in GRADER_SEAL_KEY; make one with `seal-key`)."""
+    from grader.exercise.commands import seal_main
+
+    sys.exit(seal_main(exercise=exercise_name, out=out, echo=click.echo))
+
+
+@exercise.command("seal-key")
+def exercise_seal_key() -> None:
+    """Print a new random key for GRADER_SEAL_KEY (keep it in your CI's secrets)."""
+    from grader.exercise.commands import seal_key_main
+
+    sys.exit(seal_key_main(echo=click.echo))

@@ -18,6 +18,7 @@ from grader.report.model import Result
 from grader.resources import data_dir, resolve_exercise
 
 if TYPE_CHECKING:  # the runner (and torch) load only when a command needs them
+    from grader.exercise.seal import Sealed
     from grader.runner.judge import Grader
 
 Echo = Callable[..., None]
@@ -63,13 +64,16 @@ def grade_main(
     student: str | None,
     echo: Echo,
     style: text.Style,
+    sealed: str | None = None,
 ) -> int:
+    # The key leaves the environment first, before anything can fork a jail.
+    opened = _sealed(sealed)
     from grader.runner.judge import grade
 
     ex = _load(exercise)
     with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
         folder = materialize(Path(submission), ex.entry, Path(tmp) / "submission")
-        result = grade(ex, folder, student=student, require_level=require_isolation)
+        result = grade(ex, folder, student=student, require_level=require_isolation, sealed=opened)
     _emit(result, fmt, output, echo, style)
     return EXIT_OK if result.passed else EXIT_FAILED
 
@@ -83,12 +87,14 @@ def grade_all_main(
     jobs: int,
     require_isolation: str | None,
     echo: Echo,
+    sealed: str | None = None,
 ) -> int:
     """Grade every file/folder/zip in ``submissions``; one report per student in ``out``.
 
     One warm zygote serves every submission; ``jobs`` submissions are graded at a time
     (each in its own jail, the tests in threads of the judge).
     """
+    opened = _sealed(sealed)  # the key leaves the environment before any jail exists
     from concurrent.futures import ThreadPoolExecutor
 
     from grader.report.registry import render
@@ -107,6 +113,7 @@ def grade_all_main(
     lock = threading.Lock()
 
     def one(grader: Grader, entry: Path) -> bool:
+        ex = grader.exercise  # the sealed exercise.yaml, when sealed
         student = entry.stem
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
@@ -126,13 +133,42 @@ def grade_all_main(
             )
         return result.passed
 
-    with Grader(ex, require_level=require_isolation) as grader:
+    with Grader(ex, require_level=require_isolation, sealed=opened) as grader:
         if jobs == 1:
             outcomes = [one(grader, entry) for entry in entries]
         else:
             with ThreadPoolExecutor(max_workers=jobs) as pool:
                 outcomes = list(pool.map(lambda entry: one(grader, entry), entries))
     return EXIT_OK if all(outcomes) else EXIT_FAILED
+
+
+def seal_main(*, exercise: str, out: str, echo: Echo) -> int:
+    """Encrypt the instructor-only files of EXERCISE into OUT with ``GRADER_SEAL_KEY``."""
+    from grader.exercise.seal import parse_key, seal, take_key
+
+    key = parse_key(take_key())
+    ex = _load(exercise)
+    blob, digest, count = seal(ex, key)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(blob)
+    echo(f"sealed {ex.id} to {target} ({count} files; content sha256 {digest})")
+    return EXIT_OK
+
+
+def seal_key_main(*, echo: Echo) -> int:
+    from grader.exercise.seal import new_key
+
+    echo(new_key())
+    return EXIT_OK
+
+
+def _sealed(path: str | None) -> Sealed | None:
+    if path is None:
+        return None
+    from grader.exercise.seal import Sealed, take_key
+
+    return Sealed.read(path, take_key())
 
 
 def check_main(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from grader._yaml import Checker, compose, guarded
+from grader._yaml import Checker, compose, compose_text, guarded
 from grader.errors import BadInput, Problem, ValidationFailed
 from grader.exercise.model import VISIBILITIES, Exercise, TestOverride
 from grader.runner.limits import Limits
@@ -39,14 +39,20 @@ ENTRY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def load_exercise(folder: Path | str, *, display: str | None = None) -> Exercise:
-    """Read and validate ``folder/exercise.yaml``; raise ValidationFailed on any problem."""
+def load_exercise(
+    folder: Path | str, *, display: str | None = None, text: str | None = None, label: str = ""
+) -> Exercise:
+    """Read and validate ``folder/exercise.yaml``; raise ValidationFailed on any problem.
+
+    ``text`` (with ``label`` naming it in errors) replaces the file's content: a sealed
+    exercise.yaml, which wins over the student copy's.
+    """
     folder = Path(folder)
     path = folder / "exercise.yaml"
-    if not path.is_file():
+    if text is None and not path.is_file():
         raise BadInput(f"{display or folder}: not an exercise folder (no exercise.yaml)")
-    checker = Checker(str(path))
-    root = compose(path, checker)
+    checker = Checker(label or str(path))
+    root = compose(path, checker) if text is None else compose_text(text, checker)
     exercise = None
     if root is None and not checker.problems:
         checker.error(None, "", "the file is empty; an exercise needs id, title and entry")

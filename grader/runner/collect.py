@@ -14,10 +14,11 @@ import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from grader.errors import BadInput, Problem, ValidationFailed
+from grader.exercise.files import ExerciseFiles, FolderFiles, remember_source
 from grader.exercise.model import VISIBILITIES, Exercise
 from grader.report.model import Visibility
 from grader.runner.zygote import mark_tainted
@@ -39,23 +40,31 @@ class Case:
     line: int
 
 
-def collect(exercise: Exercise, *, include_hidden: bool) -> list[Case]:
-    folders: list[tuple[str, Path, Visibility]] = [("public", exercise.public_tests, "visible")]
-    if include_hidden and exercise.hidden_tests.is_dir():
-        folders.append(("hidden", exercise.hidden_tests, exercise.hidden_visibility))
+def collect(
+    exercise: Exercise, *, include_hidden: bool, files: ExerciseFiles | None = None
+) -> list[Case]:
+    """``files``: where the test files are read (default: the exercise folder on disk)."""
+    files = files or FolderFiles(exercise.root)
+    folders: list[tuple[str, str, Visibility]] = [("public", "tests/public", "visible")]
+    if include_hidden and files.has_dir("tests/hidden"):
+        folders.append(("hidden", "tests/hidden", exercise.hidden_visibility))
     cases: list[Case] = []
     problems: list[Problem] = []
     for kind, folder, default_vis in folders:
-        for path in sorted(folder.glob("test_*.py")):
+        for rel in files.listing(folder, "test_*.py"):
+            stem = PurePosixPath(rel).stem
             module = _import(
-                path, f"grader_tests.{exercise.id.replace('-', '_')}.{kind}.{path.stem}"
+                files.read(rel) or b"",
+                files.filename(rel),
+                f"grader_tests.{exercise.id.replace('-', '_')}.{kind}.{stem}",
+                in_memory=not isinstance(files, FolderFiles),
             )
             for fname, func in vars(module).items():
                 if not (fname.startswith("test_") and inspect.isfunction(func)):
                     continue
                 if func.__module__ != module.__name__:
                     continue  # imported from elsewhere
-                case = _case(exercise, kind, func, default_vis, path, problems)
+                case = _case(exercise, kind, func, default_vis, files.filename(rel), problems)
                 if case is not None:
                     cases.append(case)
     if include_hidden:  # only a full collection knows every test name
@@ -94,7 +103,7 @@ def _case(
     kind: str,
     func: Callable[..., Any],
     default_vis: Visibility,
-    path: Path,
+    path: str,
     problems: list[Problem],
 ) -> Case | None:
     override = exercise.tests.get(func.__name__)
@@ -153,15 +162,14 @@ def _case(
         visibility=vis,
         timeout_s=float(timeout),
         fixtures=params,
-        file=str(path),
+        file=path,
         line=line,
     )
 
 
-def _import(path: Path, name: str) -> types.ModuleType:
-    source = path.read_bytes()
+def _import(source: bytes, path: str, name: str, *, in_memory: bool) -> types.ModuleType:
     try:
-        tree = ast.parse(source, filename=str(path))
+        tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         raise ValidationFailed(
             [Problem(str(path), exc.lineno, exc.offset, "", f"syntax error: {exc.msg}")]
@@ -169,10 +177,12 @@ def _import(path: Path, name: str) -> types.ModuleType:
     _rewrite_asserts(tree, source, path)
     mark_tainted()
     module = types.ModuleType(name)
-    module.__file__ = str(path)
+    module.__file__ = path
     sys.modules[name] = module
+    if in_memory:
+        remember_source(path, source)
     try:
-        exec(compile(tree, str(path), "exec"), module.__dict__)
+        exec(compile(tree, path, "exec"), module.__dict__)
     except Exception as exc:
         raise BadInput(
             f"{path}: cannot import the test file: {type(exc).__name__}: {exc}"
@@ -180,27 +190,42 @@ def _import(path: Path, name: str) -> types.ModuleType:
     return module
 
 
-def _rewrite_asserts(tree: ast.Module, source: bytes, path: Path) -> None:
+def _rewrite_asserts(tree: ast.Module, source: bytes, path: str) -> None:
     try:
         from _pytest.assertion.rewrite import rewrite_asserts
     except ImportError:  # pytest is optional at run time
         return
     try:
-        rewrite_asserts(tree, source, str(path), None)
+        rewrite_asserts(tree, source, path, None)
     except Exception:  # an internal pytest API: if it changes, keep plain asserts
         return
 
 
-def load_reference(exercise: Exercise) -> types.ModuleType | None:
+def load_reference(
+    exercise: Exercise, files: ExerciseFiles | None = None
+) -> types.ModuleType | None:
     """The reference solution, imported into the judge (only ever for grading)."""
-    path = exercise.solution / exercise.entry
-    if not path.is_file():
-        return None
     name = f"grader_reference.{exercise.id.replace('-', '_')}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
+    if files is None or isinstance(files, FolderFiles):
+        path = exercise.solution / exercise.entry
+        if not path.is_file():
+            return None
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        mark_tainted()
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    # In memory (a sealed bundle): compiled from its source, never written to disk.
+    rel = f"solution/{exercise.entry}"
+    source = files.read(rel)
+    if source is None:
         return None
+    filename = files.filename(rel)
     mark_tainted()
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    remember_source(filename, source)
+    exec(compile(source, filename, "exec"), module.__dict__)
     return module

@@ -18,7 +18,9 @@ from typing import Any
 
 from grader.errors import BadInput
 from grader.exercise.api import Attach
+from grader.exercise.files import ExerciseFiles, FolderFiles
 from grader.exercise.model import Exercise
+from grader.exercise.seal import Sealed, sealed_exercise
 from grader.report.model import Result, Status, TestResult
 from grader.runner import _linux, verdicts
 from grader.runner.collect import Case, collect, load_reference
@@ -74,23 +76,37 @@ class Grader:
         include_hidden: bool = True,
         max_level: str | None = None,
         require_level: str | None = None,
+        sealed: Sealed | None = None,
     ) -> None:
-        self.exercise = exercise
         self.include_hidden = include_hidden
         self.max_level = max_level or machine_max_level()
         self.require_level = require_level
         if require_level is not None and rank(machine_max_level()) < rank(require_level):
             raise BadInput(_refusal(machine_max_level(), require_level))
-        if include_hidden and not exercise.hidden_tests.is_dir() and not exercise.solution.is_dir():
+        if sealed is not None:
+            sealed.check_exercise(exercise)
+        elif (
+            include_hidden and not exercise.hidden_tests.is_dir() and not exercise.solution.is_dir()
+        ):
             raise BadInput(
                 f"{exercise.root} is a student copy (no hidden tests, no solution): grade with "
-                "the instructor's copy, or use `grader exercise check` for the public tests"
+                "the instructor's copy, with --sealed FILE, or use `grader exercise check` "
+                "for the public tests"
             )
         self.zygote = shared_zygote()
         # From here on the judge holds secrets: no same-uid jail may ptrace or read it.
         _linux.make_undumpable()
-        self.cases = collect(exercise, include_hidden=include_hidden)
-        self.reference = load_reference(exercise) if include_hidden else None
+        files: ExerciseFiles = FolderFiles(exercise.root)
+        self.hide_extra: list[str] = []
+        if sealed is not None:
+            # Decrypted only now, after the zygote was forked: no jail can hold the plaintext.
+            files = sealed.open()
+            exercise = sealed_exercise(exercise, files)
+            if sealed.path.resolve().parent != Path("/"):
+                self.hide_extra.append(str(sealed.path.resolve().parent))
+        self.exercise = exercise
+        self.cases = collect(exercise, include_hidden=include_hidden, files=files)
+        self.reference = load_reference(exercise, files) if include_hidden else None
 
     def __enter__(self) -> Grader:
         return self
@@ -117,7 +133,7 @@ class Grader:
                 entry=exercise.entry,
                 limits=exercise.limits,
                 max_level=self.max_level,
-                hide=_secrets(exercise, submission),
+                hide=sorted({*_secrets(exercise, submission), *self.hide_extra}),
             )
             run = _Run(exercise, self.zygote, spec, started)
             tests = _run_all(run, self.cases, self.reference, self.require_level)
@@ -135,10 +151,15 @@ def grade(
     student: str | None = None,
     max_level: str | None = None,
     require_level: str | None = None,
+    sealed: Sealed | None = None,
 ) -> Result:
-    """Grade one submission folder."""
+    """Grade one submission folder (hidden tests from ``sealed`` if given)."""
     with Grader(
-        exercise, include_hidden=include_hidden, max_level=max_level, require_level=require_level
+        exercise,
+        include_hidden=include_hidden,
+        max_level=max_level,
+        require_level=require_level,
+        sealed=sealed,
     ) as grader:
         return grader.grade(submission, student=student)
 
