@@ -248,7 +248,7 @@ def quiz_stats(
 # -- exercises -----------------------------------------------------------------------------
 # Each command imports its implementation lazily: torch loads only when a jail is needed.
 
-_ISOLATION = click.Choice(["none", "rlimits", "uid", "namespaces"])
+_ISOLATION = click.Choice(["none", "rlimits", "uid", "userns", "namespaces"])
 _EXERCISE_FORMATS = click.Choice(["text", "json", "junit", "gradescope", "html"])
 
 

@@ -32,6 +32,10 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 _libc: ctypes.CDLL | None = None
 
@@ -96,3 +100,72 @@ def make_undumpable() -> None:
     if available():
         with contextlib.suppress(OSError):
             prctl(PR_SET_DUMPABLE, 0)
+
+
+def write_id_maps(inside_uid: int, inside_gid: int, uid: int, gid: int) -> None:
+    """Map one id each into the user namespace we just entered (what needs no privilege).
+
+    An unprivileged process may map only its own uid and gid, and only after giving up
+    ``setgroups`` for the namespace.
+    """
+    for name, text in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{inside_uid} {uid} 1"),
+        ("gid_map", f"{inside_gid} {gid} 1"),
+    ):
+        fd = os.open(f"/proc/self/{name}", os.O_WRONLY)
+        try:
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def drop_capabilities() -> None:
+    """Give up every capability for good: bounding set, ambient set, then all three sets.
+
+    The creator of a user namespace holds every capability inside it (enough to unmount
+    the covers over secrets or leave a chroot); a jail must keep none of them.
+    """
+    cap = 0
+    while True:
+        try:
+            prctl(PR_CAPBSET_DROP, cap)
+        except OSError:
+            if cap == 0:
+                raise
+            break  # EINVAL: past the last capability this kernel knows
+        cap += 1
+    lib = _lib()
+    lib.prctl.argtypes = [
+        ctypes.c_int,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+    ]
+    with contextlib.suppress(OSError):  # kernels before 4.3 have no ambient set
+        _check(lib.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl")
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    _check(lib.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
+
+
+def capabilities() -> int:
+    """The effective capability set of this process (0 when it holds none)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapEff:"):
+                return int(line.split()[1], 16)
+    return 0

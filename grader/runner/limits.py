@@ -7,12 +7,13 @@ from typing import Any
 
 # The isolation ladder, weakest first. A result records the level reached, and
 # ``grade --require-isolation LEVEL`` refuses to grade below it.
-LEVELS = ("none", "rlimits", "uid", "namespaces")
+LEVELS = ("none", "rlimits", "uid", "userns", "namespaces")
 
 LEVEL_HELP = {
     "none": "a separate process with a timeout, and no other limits (non-Linux laptops)",
     "rlimits": "resource limits and a timeout, same user as the grader",
     "uid": "an unprivileged user, resource limits and a timeout",
+    "userns": "own user/mount/network/PID namespaces without root, rlimits, no capabilities",
     "namespaces": "own mount/network/PID namespaces, cgroups, an unprivileged user, rlimits",
 }
 

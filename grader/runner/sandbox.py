@@ -8,8 +8,13 @@ order, before a single line of student code runs.
 - ``namespaces``: new mount, network, PID, IPC and UTS namespaces; a root file system made
   of read-only binds of the system and Python folders only (no solution, hidden tests,
   submissions or grader checkout); cgroups for memory and process count; user ``nobody``.
+- ``userns``: the same private root, network and PID namespaces, built without root inside
+  a new user namespace (a hosted CI runner, a laptop); no cgroups, so rlimits guard memory
+  and processes; every capability is dropped before student code runs. Run as root (a
+  fallback, or forced with ``GRADER_MAX_ISOLATION=userns``), the supervisor first becomes
+  ``nobody``, so the jail holds no more than it would on an unprivileged machine.
 - ``uid``: user ``nobody`` and rlimits (the grader runs as root but cannot unshare).
-- ``rlimits``: rlimits only (the grader is not root, e.g. a hosted CI runner).
+- ``rlimits``: rlimits only (not root, and user namespaces are refused).
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ def machine_max_level() -> str:
     elif os.geteuid() == 0:
         best = "namespaces"
     else:
-        best = "rlimits"
+        best = "userns"  # if the kernel allows it; probed when a jail is built
     return LEVELS[min(rank(cap), rank(best))]
 
 
@@ -88,10 +93,106 @@ def outer_setup(spec: JailSpec) -> Outer:
             if cgroup is not None:
                 cgroup.remove()
             detail["namespaces_error"] = str(exc)
-            level = "uid"
+            level = "userns"
         else:
             return Outer(level, cgroup, detail)
+    if level == "userns":
+        refused = probe_userns(spec)
+        if refused is None:
+            _enter_userns(spec)
+            return Outer(level, None, detail)
+        detail["userns_error"] = refused
+        level = "uid" if os.geteuid() == 0 else "rlimits"
     return Outer(level, None, detail)
+
+
+# -- the user-namespace level --------------------------------------------------------------
+
+USERNS_FLAGS = (
+    _linux.CLONE_NEWUSER
+    | _linux.CLONE_NEWNS
+    | _linux.CLONE_NEWNET
+    | _linux.CLONE_NEWPID
+    | _linux.CLONE_NEWIPC
+    | _linux.CLONE_NEWUTS
+)
+
+# The probe's answer, worked out once in the zygote (see ``before_fork``) and inherited by
+# every supervisor it forks: "" means user namespaces work here, else why they do not.
+_userns_refused: str | None = None
+
+
+def before_fork(spec: JailSpec) -> None:
+    """Run in the zygote before it forks a supervisor: probe user namespaces once."""
+    if level_wanted(spec) == "userns":
+        probe_userns(spec)
+
+
+def level_wanted(spec: JailSpec) -> str:
+    return LEVELS[min(rank(spec.max_level), rank(machine_max_level()))]
+
+
+def probe_userns(spec: JailSpec) -> str | None:
+    """None if this machine lets us build the ``userns`` jail, else the reason it refused.
+
+    Tried in a throwaway child, since entering a user namespace cannot be undone: some
+    kernels refuse ``unshare`` (sysctls), and AppArmor on Ubuntu 24.04 lets it succeed but
+    then refuses the mounts, so the probe goes as far as a mount.
+    """
+    global _userns_refused
+    if _userns_refused is None:
+        _userns_refused = _run_probe(spec)
+    return _userns_refused or None
+
+
+def _run_probe(spec: JailSpec) -> str:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read)
+        message = b""
+        try:
+            _enter_userns(spec)
+            _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
+            _linux.mount("tmpfs", spec.root, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=4k")
+        except BaseException as exc:
+            message = (str(exc) or type(exc).__name__).encode()[:500] or b"?"
+        with contextlib.suppress(OSError):
+            os.write(write, message)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        answer = f.read().decode(errors="replace")
+    with contextlib.suppress(ChildProcessError):  # the zygote ignores SIGCHLD: auto-reaped
+        os.waitpid(pid, 0)
+    return answer
+
+
+def _enter_userns(spec: JailSpec) -> None:
+    """Enter new user, mount, network, PID, IPC and UTS namespaces, mapped to ``nobody``.
+
+    As root (a fallback, or a forced level) we first become ``nobody`` for real, so that the
+    jail is no more privileged on the host than on a machine where the grader is not root.
+    """
+    if os.geteuid() == 0:
+        uid, gid = _nobody()
+        _chown_tree(spec.scratch, uid, gid)
+        os.chown(spec.root, uid, gid)
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+        if _linux.available():
+            _linux.set_pdeathsig(signal.SIGKILL)  # cleared by the change of uid
+    uid, gid = os.geteuid(), os.getegid()
+    # Our own uid_map can only be written while we are dumpable; the judge made itself
+    # (and so this fork) undumpable, so it is switched on just for the write.
+    _linux.prctl(_linux.PR_SET_DUMPABLE, 1)
+    try:
+        _linux.unshare(USERNS_FLAGS)
+        inside_uid, inside_gid = _nobody()
+        _linux.write_id_maps(inside_uid, inside_gid, uid, gid)
+    finally:
+        _linux.prctl(_linux.PR_SET_DUMPABLE, 0)
 
 
 def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
@@ -99,14 +200,19 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
     if outer.cgroup is not None:
         outer.cgroup.join()
     nproc = None
-    if outer.cgroup is None and os.path.isdir("/proc"):
+    # Measured while /proc is still the host's: the private root may have none.
+    vm = _vm_size()
+    if outer.level == "userns":
+        # In a new user namespace RLIMIT_NPROC counts the tasks of that namespace only.
+        nproc = spec.limits.processes
+    elif outer.cgroup is None and os.path.isdir("/proc"):
         # Without a pids cgroup, RLIMIT_NPROC is the fork-bomb guard. It counts every task
         # of the user machine-wide, so it is measured here, while /proc is still the host's.
         target = _nobody()[0] if outer.level == "uid" else os.geteuid()
         if target != 0:  # root ignores RLIMIT_NPROC anyway
             nproc = _threads_of(target) + spec.limits.processes
-    if outer.level == "namespaces":
-        _build_root(spec)
+    if outer.level in ("namespaces", "userns"):
+        outer.detail.update(_build_root(spec))
         os.chroot(spec.root)
         work = JAIL_WORK
     else:
@@ -119,7 +225,11 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
-    _set_rlimits(spec, nproc)
+    if outer.level == "userns":
+        # We created the user namespace, so we hold every capability in it: enough to
+        # unmount the covers over secrets or to leave the chroot. Give them all up.
+        _linux.drop_capabilities()
+    _set_rlimits(spec, nproc, vm)
     if _linux.available():
         # Parent-death signals are cleared by setuid, so this comes after it.
         _linux.set_pdeathsig(signal.SIGKILL)
@@ -149,7 +259,9 @@ def _system_dirs() -> list[str]:
     return [d for d in out if not any(d != o and d.startswith(o + "/") for o in out)]
 
 
-def _build_root(spec: JailSpec) -> None:
+def _build_root(spec: JailSpec) -> dict[str, Any]:
+    """Mount the jail's private root; returns what could not be done (for the result)."""
+    notes: dict[str, Any] = {}
     root = spec.root
     # Our mounts must not propagate back to the host's mount namespace.
     _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
@@ -181,13 +293,20 @@ def _build_root(spec: JailSpec) -> None:
         _bind("/dev/" + name, f"{dev}/{name}", readonly=False)
     os.makedirs(root + "/proc")
     flags = _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC
-    _linux.mount("proc", root + "/proc", "proc", flags, None)
+    try:
+        _linux.mount("proc", root + "/proc", "proc", flags, None)
+    except OSError as exc:
+        # Without root, the kernel refuses a new /proc where the host's is partly covered
+        # (inside many containers). The jail then simply has no /proc.
+        notes["proc_error"] = str(exc)
     # The student's files are copied into the jail's own home, so nothing the student
     # writes ever lands on the host.
     shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
-    _chown_tree(root + JAIL_WORK, *_nobody())
+    if os.geteuid() == 0:  # not in a user namespace, where we are mapped to nobody already
+        _chown_tree(root + JAIL_WORK, *_nobody())
     # The new root itself becomes read-only once everything is mounted on it.
     _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
+    return notes
 
 
 def _outermost(paths: Iterable[str]) -> list[str]:
@@ -214,6 +333,9 @@ def _bind(src: str, dst: str, *, readonly: bool) -> None:
     _linux.mount(src, dst, None, _linux.MS_BIND | _linux.MS_REC, None)
     if readonly:
         flags = _linux.MS_REMOUNT | _linux.MS_BIND | _linux.MS_RDONLY | _linux.MS_NOSUID
+        # In a user namespace the source's nodev/noexec are locked: keep them, or the
+        # kernel refuses the remount.
+        flags |= os.statvfs(src).f_flag & (_linux.MS_NODEV | _linux.MS_NOEXEC)
         _linux.mount(None, dst, None, flags, None)
 
 
@@ -250,7 +372,9 @@ def _threads_of(uid: int) -> int:
     return count
 
 
-def _set_rlimits(spec: JailSpec, nproc: int | None) -> None:
+def _set_rlimits(spec: JailSpec, nproc: int | None, vm: int | None = None) -> None:
+    if vm is None:
+        vm = _vm_size()
     lim = spec.limits
     cpu = int(lim.total_time_s) + 2
     wanted = {
@@ -259,7 +383,6 @@ def _set_rlimits(spec: JailSpec, nproc: int | None) -> None:
         "RLIMIT_NOFILE": (lim.open_files,) * 2,
         "RLIMIT_CORE": (0, 0),
     }
-    vm = _vm_size()
     if vm:
         # The jail was forked with torch already mapped: allow that plus the limit.
         wanted["RLIMIT_AS"] = (vm + lim.memory_mb * 2**20,) * 2

@@ -33,6 +33,7 @@ _U32 = struct.Struct(">I")
 # installation at the lower isolation levels) finds what student code commonly uses.
 WARM_MODULES = (
     "numpy",
+    "numpy.testing",  # np.testing.assert_allclose: common in student code
     "torch",
     "torch.nn",
     "torch.nn.functional",
@@ -175,6 +176,7 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 
 def _serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the child
     from grader.runner.jail import supervise
+    from grader.runner.sandbox import before_fork
 
     try:
         if _linux.available():
@@ -187,6 +189,7 @@ def _serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the c
                 spec = JailSpec.from_json(json.loads(_recv_exact(ctrl, size)))
             except EOFError:
                 break
+            before_fork(spec)  # what every supervisor would otherwise find out again
             jail_sock, judge_sock = socket.socketpair()
             out_r, out_w = os.pipe()
             status_r, status_w = os.pipe()

@@ -98,6 +98,16 @@ class Env:
 
 @pytest.fixture(scope="module")
 def env() -> Iterator[Env]:
+    yield from _env(None)
+
+
+@pytest.fixture(scope="module")
+def env_userns() -> Iterator[Env]:
+    """The same, with the jail built in a user namespace (as the grader does without root)."""
+    yield from _env("userns")
+
+
+def _env(max_level: str | None) -> Iterator[Env]:
     base = Path(tempfile.mkdtemp(prefix="grader-hostile-"))
     base.chmod(0o755)  # world-readable on purpose: only the sandbox may keep secrets secret
     copy = base / "sigmoid-basics"
@@ -130,7 +140,7 @@ def env() -> Iterator[Env]:
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    grader = Grader(load_exercise(copy))
+    grader = Grader(load_exercise(copy), max_level=max_level)
     try:
         yield Env(grader, copy, drop, listener.getsockname()[1], received)
     finally:
@@ -459,6 +469,40 @@ for fd in range(3, 64):
         # supervisor is root: nobody is hurt, so the honest verdict is full marks.
         lambda r, e: _assert_full_marks(r),
     ),
+    "undoing the jail with namespace powers": (
+        """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+done = []
+with open("/proc/self/mounts") as f:
+    points = [line.split()[1] for line in f]
+for point in reversed(points):  # uncover a secret: unmount, innermost first
+    if libc.umount2(point.encode(), 2) == 0:
+        done.append("umount " + point)
+try:  # the classic way out of a chroot
+    os.makedirs("/tmp/out", exist_ok=True)
+    os.chroot("/tmp/out")
+    for _ in range(20):
+        os.chdir("..")
+    os.chroot(".")
+    done.append("chroot")
+except OSError:
+    pass
+for flag in (0x10000000, 0x00020000):  # a new user namespace, a new mount namespace
+    if libc.unshare(flag) == 0:
+        done.append("unshare " + hex(flag))
+if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0:
+    done.append("mount")
+with open("/proc/self/status") as f:
+    caps = [line.split()[1] for line in f if line.startswith("CapEff")]
+print("capabilities", caps, "escapes", done)
+"""
+        + CORRECT,
+        lambda r, e: (
+            _assert_full_marks(r),
+            _assert_in("capabilities ['0000000000000000'] escapes []", r.output),
+        ),
+    ),
     "returning something too deep to send": (
         bad_sigmoid("out = []\nfor _ in range(10000):\n    out = [out]\nreturn out"),
         lambda r, e: expect_bad_sigmoid(r, "error"),
@@ -509,6 +553,46 @@ def test_hostile_submission(env: Env, name: str) -> None:
     result, _elapsed = grade(env, source)
     assert result.isolation == "namespaces"
     assert result.score <= result.max_score
+    check(result, env)
+
+
+def _userns_refused() -> str | None:
+    from grader.runner.limits import JailSpec
+    from grader.runner.sandbox import probe_userns
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("files", "root"):
+            os.mkdir(os.path.join(tmp, name))
+        os.chmod(tmp, 0o755)
+        return probe_userns(JailSpec(scratch=tmp + "/files", root=tmp + "/root", entry="x.py"))
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission_in_a_user_namespace(env_userns: Env, name: str) -> None:
+    """Every hostile submission again at the ``userns`` level, the one a grader without root
+    gets. As root the supervisor turns into ``nobody`` before it makes the user namespace,
+    so the jail holds exactly what it would hold on an unprivileged machine."""
+    if sys.platform != "linux" or _userns_refused():
+        pytest.skip(f"user namespaces are refused here: {_userns_refused()}")
+    env = env_userns
+    source, check = HOSTILE[name]
+    values = {"copy": str(env.exercise_copy), "repo": str(EXERCISE), "drop": str(env.drop)}
+    source = source % {**values, "port": env.port} if "%(" in source else source
+    result, _elapsed = grade(env, source)
+    assert result.isolation == "userns", result.extra["sandbox"]
+    assert result.extra["sandbox"]["seccomp"] is True
+    assert result.score <= result.max_score
+    if name == "recursion bomb":
+        # No memory cgroup here: RLIMIT_AS raises MemoryError millions of frames deep, and
+        # unwinding them can outlast the limit. Still honest: only sigmoid's points are lost.
+        assert result.score == 4.0
+        assert {statuses(result)[t] for t in SIGMOID_TESTS} <= {
+            "crashed",
+            "error",
+            "memory",
+            "timeout",
+        }
+        return
     check(result, env)
 
 
