@@ -7,6 +7,8 @@
 - the ```yaml block `# exercise.yaml` must load as an exercise;
 - the ```python block `# tests/hidden/test_example.py` must pass on the reference solution;
 - the `grader` commands inside the CI guide's yaml and sh examples run (paths mapped);
+- a command with `--sealed FILE` runs where the exercise was sealed into FILE and only the
+  student copy is left, as in a student repository (key: ``SEAL_KEY``);
 - the README's `grader exercise` commands run.
 """
 
@@ -61,6 +63,35 @@ def transcripts() -> list[tuple[str, str, list[str], int]]:
 TRANSCRIPTS = transcripts()
 
 
+# A fixed test key: the docs' sealing commands read it from the environment.
+SEAL_KEY = "Z3JhZGVyLWRvY3MtdGVzdC1rZXktMzItYnl0ZXMhIT8="
+ENV = {**os.environ, "NO_COLOR": "1", "GRADER_SEAL_KEY": SEAL_KEY}
+
+
+def _seal_for(work: Path, args: list[str]) -> None:
+    """For a `--sealed FILE` command: seal the exercise into FILE, then leave only the
+    student copy in the workspace, as a student repository holds."""
+    if "--sealed" not in args:
+        return
+    target = args[args.index("--sealed") + 1]
+    for step in (
+        ["seal", "sigmoid-basics", "-o", target],
+        ["release", str(EXERCISE), "-o", "released"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "grader", "exercise", *step],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+    shutil.rmtree(work / "sigmoid-basics")
+    (work / "released" / "sigmoid-basics").rename(work / "sigmoid-basics")
+    assert not (work / "sigmoid-basics" / "tests" / "hidden").exists()
+
+
 def _workspace(tmp_path: Path) -> Path:
     shutil.copytree(EXERCISE, tmp_path / "sigmoid-basics")
     (tmp_path / "submission").mkdir()
@@ -82,13 +113,14 @@ def test_console_transcript(
     args = shlex.split(command)
     assert args[0] == "grader", f"docs/{doc}:{line}: only grader commands are run"
     work = _workspace(tmp_path)
+    _seal_for(work, args)
     proc = subprocess.run(
         [sys.executable, "-m", "grader", *args[1:]],
         cwd=work,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
+        env=ENV,
     )
     code = 0
     wanted = []
@@ -218,16 +250,20 @@ def ci_config_commands() -> list[str]:
 def test_ci_config_commands_run(command: str, tmp_path: Path) -> None:
     work = _workspace(tmp_path)
     args = shlex.split(command)
+    _seal_for(work, args)
     proc = subprocess.run(
         [sys.executable, "-m", "grader", *args[1:]],
         cwd=work,
         capture_output=True,
         text=True,
         timeout=120,
+        env=ENV,
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert (work / args[args.index("-o") + 1]).is_file()
 
 
 def test_every_ci_config_has_a_grader_command() -> None:
-    assert len(ci_config_commands()) == 3
+    commands = ci_config_commands()
+    assert len(commands) == 6
+    assert len([c for c in commands if "--sealed" in c]) == 3

@@ -256,6 +256,7 @@ for top in {roots!r} + [os.getcwd()]:
             if MARKER.encode() in data:
                 found.append(os.path.join(folder, name))
 print("scanned:", scanned, "found:", found)
+print("sealed-visible:", [p for p in {roots!r} if Path(p, "hidden.sealed").exists()])
 """
 
 
@@ -284,10 +285,14 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     assert key not in proc.stdout + proc.stderr
     scanned = [line for line in output.splitlines() if line.startswith("scanned:")]
     assert scanned and scanned[0].endswith("found: []"), scanned
+    if level == "namespaces" and data["isolation"] == "namespaces":
+        # The folder holding the sealed file is hidden from the jail as well.
+        assert "sealed-visible: []" in output, output
     if level == "rlimits" and os.geteuid() == 0:
         # Same user, no namespaces: the jail could read the disk, so the scan meant something.
         assert int(scanned[0].split()[1]) > 0
         assert "proc-environ:" in output
+        assert f"sealed-visible: [{str(work)!r}]" in output, output
     assert _scan(work) == [] and _scan(tmp) == []
 
 
