@@ -146,17 +146,28 @@ def probe_userns(spec: JailSpec) -> str | None:
 
 
 def _run_probe(spec: JailSpec) -> str:
+    """A dry run of the whole ``userns`` jail, up to the point where student code would run."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         os.close(read)
         message = b""
         try:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; we wait
             _enter_userns(spec)
-            _linux.mount(None, "/", None, _linux.MS_REC | _linux.MS_PRIVATE, None)
-            _linux.mount("tmpfs", spec.root, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=4k")
+            inner = os.fork()  # PID 1 of the new PID namespace, as the jail will be
+            if inner == 0:
+                try:
+                    _build_root(spec)
+                    os.chroot(spec.root)
+                    _linux.drop_capabilities()
+                except BaseException as exc:
+                    with contextlib.suppress(OSError):
+                        os.write(write, _why(exc))
+                os._exit(0)
+            os.waitpid(inner, 0)
         except BaseException as exc:
-            message = (str(exc) or type(exc).__name__).encode()[:500] or b"?"
+            message = _why(exc)
         with contextlib.suppress(OSError):
             os.write(write, message)
         os._exit(0)
@@ -166,6 +177,10 @@ def _run_probe(spec: JailSpec) -> str:
     with contextlib.suppress(ChildProcessError):  # the zygote ignores SIGCHLD: auto-reaped
         os.waitpid(pid, 0)
     return answer
+
+
+def _why(exc: BaseException) -> bytes:
+    return (str(exc) or type(exc).__name__).encode()[:500] or b"?"
 
 
 def _enter_userns(spec: JailSpec) -> None:
