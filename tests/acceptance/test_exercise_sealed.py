@@ -260,7 +260,7 @@ print("sealed-visible:", [p for p in {roots!r} if Path(p, "hidden.sealed").exist
 """
 
 
-@pytest.mark.parametrize("level", ["namespaces", "rlimits"])
+@pytest.mark.parametrize("level", ["namespaces", "rlimits", "spawn"])
 def test_a_hostile_submission_finds_neither_key_nor_tests(
     course: tuple[Path, str], tmp_path: Path, level: str
 ) -> None:
@@ -274,7 +274,8 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     proc = run(
         "exercise", "grade", "sigmoid-basics", str(sub), "--sealed", "hidden.sealed",
         "--format", "json", cwd=work, key=key,
-        env={"GRADER_MAX_ISOLATION": level, "TMPDIR": str(tmp)},
+        env={"TMPDIR": str(tmp)}
+        | ({"GRADER_JAIL": "spawn"} if level == "spawn" else {"GRADER_MAX_ISOLATION": level}),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
@@ -288,7 +289,7 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     if level == "namespaces" and data["isolation"] == "namespaces":
         # The folder holding the sealed file is hidden from the jail as well.
         assert "sealed-visible: []" in output, output
-    if level == "rlimits" and os.geteuid() == 0:
+    if level in ("rlimits", "spawn") and os.geteuid() == 0:
         # Same user, no namespaces: the jail could read the disk, so the scan meant something.
         assert int(scanned[0].split()[1]) > 0
         assert "proc-environ:" in output
