@@ -256,6 +256,11 @@ for top in {roots!r} + [os.getcwd()]:
             if MARKER.encode() in data:
                 found.append(os.path.join(folder, name))
 print("scanned:", scanned, "found:", found)
+import linecache, sys
+print("in-memory:", sorted(
+    [k for k in sys.modules if k.startswith(("grader_tests", "grader_reference"))]
+    + [k for k in linecache.cache if "sealed" in k]
+))
 print("sealed-visible:", [p for p in {roots!r} if Path(p, "hidden.sealed").exists()])
 """
 
@@ -282,6 +287,7 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     assert data["score"] == 12
     output = data["output"]
     assert "environ-has-key: False None" in output, output
+    assert "in-memory: []" in output, output
     assert key not in output
     assert key not in proc.stdout + proc.stderr
     scanned = [line for line in output.splitlines() if line.startswith("scanned:")]
