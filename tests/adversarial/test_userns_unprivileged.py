@@ -57,11 +57,16 @@ if sys.argv[1] == "refuse-unshare":
     assert prctl(seccomp.PR_SET_SECCOMP, mode, ctypes.byref(fprog), 0, 0) == 0
 
 nobody = pwd.getpwnam("nobody")
-if os.geteuid() == 0:
-    os.setgroups([])
-    os.setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid)
-    os.setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid)
-assert os.geteuid() != 0 and _linux.capabilities() == 0
+if sys.argv[1] == "root-without-cgroups":
+    # A root grader whose cgroup tree is missing, as in some containers.
+    from grader.runner import cgroups
+    cgroups.ROOT = Path("/proc/no-cgroups-here")
+else:
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid)
+        os.setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid)
+    assert os.geteuid() != 0 and _linux.capabilities() == 0
 
 exercise = grader.exercise.load.load_exercise(sys.argv[2])
 out = {}
@@ -159,3 +164,22 @@ def test_a_refused_user_namespace_falls_back_to_rlimits_and_says_why(
     out = run("refuse-unshare", copy, world_readable / "correct")["correct"]
     assert out["isolation"] == "rlimits" and out["score"] == 12.0
     assert "Operation not permitted" in out["sandbox"]["userns_error"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="root's fallback")
+def test_root_without_cgroups_falls_back_to_userns_not_uid(world_readable: Path) -> None:
+    """As root, a refused ``namespaces`` level (no cgroups) steps down to ``userns``, whose
+    jail sees no more of the disk than the ``namespaces`` one."""
+    copy = exercise_copy(world_readable)
+    values = {"copy": str(copy), "repo": str(EXERCISE), "drop": str(world_readable), "port": 9}
+    (world_readable / "snoop").mkdir()
+    (world_readable / "snoop" / "sigmoid.py").write_text(
+        HOSTILE["reading the reference solution and hidden tests"][0] % values
+    )
+    readable_by_all(world_readable)
+    out = run("root-without-cgroups", copy, world_readable / "snoop")["snoop"]
+    if out["sandbox"].get("userns_error"):
+        pytest.skip(f"user namespaces are refused here: {out['sandbox']['userns_error']}")
+    assert out["isolation"] == "userns"
+    assert out["sandbox"]["namespaces_error"] == "cgroups are not writable"
+    assert "found 0 secrets" in out["output"] and out["score"] == 0.0
