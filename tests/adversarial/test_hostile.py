@@ -108,7 +108,7 @@ def env_userns() -> Iterator[Env]:
 
 
 def _env(max_level: str | None) -> Iterator[Env]:
-    base = Path(tempfile.mkdtemp(prefix="grader-hostile-"))
+    base = Path(tempfile.mkdtemp(prefix="hostile-exercise-"))
     base.chmod(0o755)  # world-readable on purpose: only the sandbox may keep secrets secret
     copy = base / "sigmoid-basics"
     shutil.copytree(EXERCISE, copy)

@@ -113,7 +113,7 @@ def readable_by_all(base: Path) -> None:
 
 @pytest.fixture
 def world_readable() -> Iterator[Path]:
-    base = Path(tempfile.mkdtemp(prefix="grader-unpriv-"))
+    base = Path(tempfile.mkdtemp(prefix="unpriv-exercise-"))
     try:
         base.chmod(0o755)
         yield base
