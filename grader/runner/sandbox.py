@@ -136,8 +136,9 @@ def probe_userns(spec: JailSpec) -> str | None:
     """None if this machine lets us build the ``userns`` jail, else the reason it refused.
 
     Tried in a throwaway child, since entering a user namespace cannot be undone: some
-    kernels refuse ``unshare`` (sysctls), and AppArmor on Ubuntu 24.04 lets it succeed but
-    then refuses the mounts, so the probe goes as far as a mount.
+    kernels refuse ``unshare`` (sysctls, a container's seccomp profile), and AppArmor on
+    Ubuntu 24.04 lets it succeed but then refuses the mounts, so the probe builds the whole
+    jail, stopping just before student code would run.
     """
     global _userns_refused
     if _userns_refused is None:
