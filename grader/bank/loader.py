@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from grader._yaml import Checker, compose, compose_text, guarded, suggest
+from grader._yaml import Checker, compose, compose_text, suggest
 from grader.bank.context import ReadContext
 from grader.bank.model import DIFFICULTIES, Bank, Question, Where
 from grader.bank.types import QUESTION_TYPES
@@ -51,7 +51,7 @@ def _finish(checker: Checker, root: yaml.Node | None) -> Bank:
     if root is None and not checker.problems:
         checker.error(None, "", "the file is empty; a bank needs id, title and questions")
     elif root is not None:
-        bank = guarded(checker, lambda: _read_bank(ReadContext(checker), root))
+        bank = _read_bank(ReadContext(checker), root)
     if checker.problems or bank is None:
         raise ValidationFailed(sorted(checker.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return bank

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from grader._yaml import Checker, compose, compose_text, guarded
+from grader._yaml import Checker, compose, compose_text
 from grader.errors import BadInput, Problem, ValidationFailed
 from grader.exercise.model import VISIBILITIES, Exercise, TestOverride
 from grader.runner.limits import Limits
@@ -57,7 +57,7 @@ def load_exercise(
     if root is None and not checker.problems:
         checker.error(None, "", "the file is empty; an exercise needs id, title and entry")
     elif root is not None:
-        exercise = guarded(checker, lambda: _read(checker, root, folder))
+        exercise = _read(checker, root, folder)
     if exercise is not None:
         _check_folder(checker, exercise)
     if checker.problems or exercise is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from grader._yaml import Checker, compose, describe, guarded, suggest
+from grader._yaml import Checker, compose, describe, suggest
 from grader.bank.model import Bank, ResponseError
 from grader.errors import ValidationFailed
 
@@ -25,7 +25,7 @@ def read_answers(path: Path, bank: Bank, *, display_name: str | None = None) -> 
         checker.error(None, "", "the file is empty; expected a mapping of question id -> answer")
     responses: dict[str, Any] = {}
     if root is not None:
-        guarded(checker, lambda: _read(checker, root, bank, responses))
+        _read(checker, root, bank, responses)
     if checker.problems:
         raise ValidationFailed(checker.problems)
     return responses
