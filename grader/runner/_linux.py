@@ -147,16 +147,9 @@ def drop_capabilities() -> None:
                 raise
             break  # EINVAL: past the last capability this kernel knows
         cap += 1
-    lib = _lib()
-    lib.prctl.argtypes = [
-        ctypes.c_int,
-        ctypes.c_ulong,
-        ctypes.c_ulong,
-        ctypes.c_ulong,
-        ctypes.c_ulong,
-    ]
     with contextlib.suppress(OSError):  # kernels before 4.3 have no ambient set
-        _check(lib.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "prctl")
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    lib = _lib()
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
     _check(lib.capset(ctypes.byref(header), ctypes.byref(data)), "capset")

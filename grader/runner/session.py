@@ -87,6 +87,10 @@ class Session:
             raise RuntimeError(
                 "the jail could not be set up: " + self.capture.text()[-500:].strip()
             ) from exc
+        self._accept_hello(hello)
+
+    def _accept_hello(self, hello: dict[str, Any]) -> None:
+        """Record the isolation level the jail reached, from its first message."""
         info = hello.get("hello")
         if not isinstance(info, dict):
             raise RuntimeError("the jail did not say hello")

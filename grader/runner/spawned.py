@@ -132,11 +132,7 @@ class SpawnSession(Session):
             raise RuntimeError(
                 "the jail could not be set up: " + self.capture.text()[-500:].strip()
             ) from exc
-        info = hello.get("hello")
-        if not isinstance(info, dict):
-            raise RuntimeError("the jail did not say hello")
-        self.level = str(info.get("level"))
-        self.detail = dict(info.get("detail") or {})
+        self._accept_hello(hello)
 
     def _send(self, frame: bytes, deadline: float) -> None:
         _Pipes(-1, self._in).sendall(frame)
