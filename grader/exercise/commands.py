@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from grader.errors import EXIT_FAILED, EXIT_OK, BadInput
 from grader.exercise import text
+from grader.exercise.catalog import entry_lines
 from grader.exercise.load import load_exercise
 from grader.exercise.model import Exercise
 from grader.exercise.submission import materialize
@@ -36,9 +37,8 @@ def list_main(*, directory: str | None, echo: Echo) -> int:
     if not found:
         echo(f"no exercises in {root}")
     for folder in found:
-        ex = load_exercise(folder)
-        points = f"{ex.points:g} points" if ex.points is not None else ""
-        echo(f"{ex.id:24} {ex.title}  [{ex.entry}{', ' + points if points else ''}]")
+        for line in entry_lines(load_exercise(folder)):
+            echo(line)
     return EXIT_OK
 
 

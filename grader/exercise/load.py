@@ -9,10 +9,21 @@ import yaml
 
 from grader._yaml import Checker, compose, compose_text
 from grader.errors import BadInput, Problem, ValidationFailed
-from grader.exercise.model import VISIBILITIES, Exercise, TestOverride
+from grader.exercise.model import TAG_VOCABULARY, VISIBILITIES, Exercise, TestOverride
 from grader.runner.limits import Limits
 
-KEYS = ("id", "title", "description", "entry", "points", "limits", "tests", "hidden_visibility")
+KEYS = (
+    "id",
+    "title",
+    "description",
+    "entry",
+    "points",
+    "tags",
+    "grade_time_s",
+    "limits",
+    "tests",
+    "hidden_visibility",
+)
 LIMIT_KEYS = (
     "time_s",
     "total_time_s",
@@ -83,7 +94,18 @@ def _read(c: Checker, root: yaml.Node, folder: Path) -> Exercise | None:
         if points is not None and points <= 0:
             c.error(top["points"], "points", "must be positive")
     description = c.string(top["description"], "description") if "description" in top else ""
+    tags = _tags(c, top["tags"]) if "tags" in top else []
     limits = _limits(c, top["limits"]) if "limits" in top else Limits()
+    grade_time = None
+    if "grade_time_s" in top:
+        grade_time = c.number(top["grade_time_s"], "grade_time_s")
+        if grade_time is not None and not 0 < grade_time <= limits.total_time_s:
+            c.error(
+                top["grade_time_s"],
+                "grade_time_s",
+                f"must be positive and at most limits.total_time_s ({limits.total_time_s:g})",
+            )
+            grade_time = None
     tests = _tests(c, top["tests"]) if "tests" in top else {}
     hidden = "hidden"
     if "hidden_visibility" in top:
@@ -100,7 +122,22 @@ def _read(c: Checker, root: yaml.Node, folder: Path) -> Exercise | None:
         tests=tests,
         hidden_visibility=hidden,  # type: ignore[arg-type]
         description=description or "",
+        tags=tags,
+        grade_time_s=grade_time,
     )
+
+
+def _tags(c: Checker, node: yaml.Node) -> list[str]:
+    out: list[str] = []
+    for i, item in enumerate(c.sequence(node, "tags")):
+        tag = c.choice(item, f"tags[{i}]", TAG_VOCABULARY)
+        if tag is None:
+            continue
+        if tag in out:
+            c.error(item, f"tags[{i}]", f"'{tag}' is listed twice")
+            continue
+        out.append(tag)
+    return out
 
 
 def _limits(c: Checker, node: yaml.Node) -> Limits:

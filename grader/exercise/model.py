@@ -10,6 +10,21 @@ from grader.runner.limits import Limits
 
 VISIBILITIES: tuple[Visibility, ...] = ("visible", "hidden", "after_due_date", "after_published")
 
+# The topics an exercise may be tagged with: the quiz bank's tag vocabulary, so that an
+# exercise and the questions on the same topic share a tag (a test keeps the two equal).
+TAG_VOCABULARY: tuple[str, ...] = (
+    "activations",
+    "architecture",
+    "chain-rule",
+    "diagnosis",
+    "experiment",
+    "fundamentals",
+    "initialization",
+    "normalization",
+    "optimization",
+    "remedies",
+)
+
 
 @dataclass
 class TestOverride:
@@ -35,6 +50,10 @@ class Exercise:
     tests: dict[str, TestOverride] = field(default_factory=dict)
     hidden_visibility: Visibility = "hidden"
     description: str = ""
+    tags: list[str] = field(default_factory=list)  # topics, from TAG_VOCABULARY
+    # Seconds a warm judge took to grade the reference solution, as measured by the author
+    # (benchmarks/bench_exercise_times.py); None when nobody measured it.
+    grade_time_s: float | None = None
 
     @property
     def yaml_path(self) -> Path:

@@ -161,9 +161,13 @@ def test_release_ships_no_solution_and_no_hidden_tests(tmp_path: Path) -> None:
     )
 
 
-def test_list_shows_the_shipped_exercise() -> None:
+def test_list_shows_title_points_topics_and_grading_time() -> None:
     proc = grader_cli("exercise", "list")
-    assert proc.returncode == 0 and proc.stdout.startswith("sigmoid-basics")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    at = lines.index("sigmoid-basics  " + load_exercise(EXERCISE).title)
+    assert lines[at + 1].startswith("    12 points | topics: activations, chain-rule, fundamentals")
+    assert "| grades in ~0.2 s (limit 15 s) | sigmoid.py" in lines[at + 1]
 
 
 def test_grade_writes_every_format_from_a_zip(tmp_path: Path) -> None:
