@@ -220,7 +220,7 @@ def quiz_grade(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "csv"]),
+    type=click.Choice(["text", "json", "csv", "html"]),
     default="text",
     show_default=True,
 )
@@ -229,8 +229,9 @@ def quiz_grade(
 def quiz_stats(
     bank: str, results: Sequence[str], fmt: str, output: str | None, no_color: bool
 ) -> None:
-    """Item analysis of BANK over RESULTS (results JSON files or folders of them):
-    difficulty, discrimination and the most chosen wrong answers per question."""
+    """Item analysis of BANK over RESULTS (results JSON files or folders of them): test
+    statistics and reliability, facility, discrimination, weights, choices and flags per
+    question; html is a self-contained report with charts."""
     from grader.quiz.stats import main as stats_main
 
     sys.exit(
