@@ -150,6 +150,13 @@ _SUP_OK = set("0123456789+-=()niT")
 _SUB_OK = set("0123456789+-=()aeijklmnoprstuvx")
 
 
+SOFT = "\x00"  # a space the author typed in the math (see _spaces)
+RELATIONS = set("=<>")  # typeset with space around them, whatever the author typed
+OPENING = set("([{⟨⌊⌈")
+CLOSING = set(")]}⟩⌋⌉")
+FENCES = set("‖|")
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -224,6 +231,10 @@ class _Reader:
             return "′"
         if ch == "~":
             return " "
+        if ch == " ":
+            return SOFT  # TeX ignores spaces in math; kept as a hint unless next to a bracket
+        if ch in RELATIONS:
+            return f" {ch} "
         return ch
 
     def convert_command(self, name: str) -> str:
@@ -258,8 +269,10 @@ def wrap(text: str) -> str:
 
 
 def script(text: str, table: dict[int, int], ok: set[str], mark: str) -> str:
-    if text and all(ch in ok for ch in text):
-        return text.translate(table)
+    compact = "".join(text.replace(SOFT, "").split())
+    if compact and all(ch in ok for ch in compact):
+        return compact.translate(table)
+    text = _spaces(text)
     if len(text) == 1 or (text.startswith("(") and text.endswith(")")):
         return f"{mark}{text}"
     return f"{mark}({text})"
@@ -267,5 +280,26 @@ def script(text: str, table: dict[int, int], ok: set[str], mark: str) -> str:
 
 def latex_to_text(latex: str) -> str:
     """Readable Unicode for a LaTeX math snippet."""
-    out = _Reader(latex.strip()).until("")
-    return " ".join(out.split())
+    return _spaces(_Reader(latex.strip()).until(""))
+
+
+def _spaces(text: str) -> str:
+    """Resolve the author's spaces: none inside brackets or norms (``‖g ‖`` -> ``‖g‖``),
+    one elsewhere; runs collapse."""
+    out: list[str] = []
+    fences = 0  # how many ‖/| seen: odd means the next one closes
+    for i, ch in enumerate(text):
+        if ch == SOFT:
+            before = out[-1] if out else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            closing_fence = after in FENCES and fences % 2 == 1
+            if before in OPENING or (before in FENCES and fences % 2 == 1):
+                continue
+            if after in CLOSING or closing_fence:
+                continue
+            out.append(" ")
+            continue
+        if ch in FENCES:
+            fences += 1
+        out.append(ch)
+    return " ".join("".join(out).split())

@@ -6,6 +6,7 @@ validated is what the student reads. Math becomes Unicode text (see latex_text).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -16,6 +17,12 @@ from grader.report.style import Painter, Segment, table, wrap_segments
 
 MATH_STYLE = "italic"
 CODE_STYLE = "cyan"
+
+
+def keep_spacing(code: str) -> str:
+    """Code keeps its runs of spaces (``a: 1  b: 2``): all but the last space of a run
+    become no-break spaces, which wrapping neither collapses nor breaks at."""
+    return re.sub(r" {2,}", lambda m: "\u00a0" * (len(m.group()) - 1) + " ", code)
 
 
 def inline_segments(children: list[Token]) -> list[Segment]:
@@ -31,7 +38,7 @@ def inline_segments(children: list[Token]) -> list[Segment]:
         elif tok.type == "hardbreak":
             segments.append(("\n", current))
         elif tok.type == "code_inline":
-            segments.append((tok.content, f"{current} {CODE_STYLE}".strip()))
+            segments.append((keep_spacing(tok.content), f"{current} {CODE_STYLE}".strip()))
         elif tok.type in ("math_inline", "math_inline_double"):
             segments.append((latex_to_text(tok.content), f"{current} {MATH_STYLE}".strip()))
         elif tok.type == "strong_open":

@@ -111,36 +111,60 @@ def wrap_segments(
     subsequent: str | None = None,
 ) -> list[str]:
     """Word-wrap styled text to ``columns``; each piece carries its own style so that a
-    line break never leaves a colour open."""
+    line break never leaves a colour open. Pieces written without a space between them
+    (a formula and the full stop after it) move to the next line together."""
     rest = indent if subsequent is None else subsequent
     lines: list[str] = []
     current: list[str] = [indent]
     used = width(indent)
+    line_start = used  # columns taken by the indent of the current line
     pending_space = False
+    word_at = 0  # where in ``current`` the word being built starts (0: none yet)
+    word_used = 0  # ``used`` just before that word
+
+    def new_line(carry: list[str]) -> None:
+        nonlocal current, used, line_start, word_at, word_used
+        lines.append("".join(current).rstrip())
+        current = [rest, *carry]
+        line_start = width(rest)
+        word_used = line_start
+        used = line_start + sum(width(c) for c in carry)
+        word_at = 1 if carry else 0
+
     for text, style in segments:
-        for part in re.split(r"(\s+)", text):
+        for part in _BREAKS.split(text):
             if not part:
                 continue
-            if part.isspace():
+            if part[0] in _BREAKABLE:
                 if "\n" in part:  # a hard line break inside the text
-                    lines.append("".join(current).rstrip())
-                    current, used, pending_space = [rest], width(rest), False
+                    new_line([])
+                    pending_space = False
                 else:
-                    pending_space = used > width(rest if lines else indent)
+                    pending_space = used > line_start
+                word_at = 0
                 continue
             w = width(part)
             space = 1 if pending_space else 0
-            if used + space + w > columns and used > width(rest if lines else indent):
-                lines.append("".join(current).rstrip())
-                current, used, space = [rest], width(rest), 0
+            glued = not pending_space and word_at > 1
+            if used + space + w > columns and used > line_start:
+                if glued and used - word_used + w <= columns - width(rest):
+                    carry = current[word_at:]
+                    del current[word_at:]
+                    new_line(carry)
+                else:
+                    new_line([])
+                    glued = False
+                space = 0
             if space:
                 current.append(" ")
+            if not glued and not (word_at and not space):
+                word_at, word_used = len(current), used + space
             while w > columns - width(rest) and len(part) > 1:  # a word longer than a line
-                room = max(1, columns - used)
+                room = max(1, columns - used - space)
                 head, part = part[:room], part[room:]
                 current.append(paint(head, style))
-                lines.append("".join(current))
-                current, used = [rest], width(rest)
+                new_line([])
+                space = 0
                 w = width(part)
             current.append(paint(part, style))
             used += space + w
@@ -148,6 +172,10 @@ def wrap_segments(
     if len(current) > 1 or not lines:
         lines.append("".join(current).rstrip())
     return lines
+
+
+_BREAKABLE = " \t\n\r\f\v"  # not the no-break space
+_BREAKS = re.compile(f"([{_BREAKABLE}]+)")
 
 
 def table(rows: Sequence[Sequence[str]], aligns: str, *, gap: int = 2) -> list[str]:

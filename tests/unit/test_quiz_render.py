@@ -60,3 +60,48 @@ def test_no_color_env_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not color_wanted()
     monkeypatch.delenv("NO_COLOR")
     assert not color_wanted(no_color=True)
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"\eta = 0.5", "η = 0.5"),  # the space after \eta is TeX's, the relation's is ours
+        (r"\eta= 0.5", "η = 0.5"),
+        (r"x<y", "x < y"),
+        (r"\|g \|", "‖g‖"),
+        (r"\lVert g \rVert_2", "‖g‖₂"),
+        (r"\left( a, b \right)", "(a, b)"),
+        (r"\sum_{i = 1}^{n} x_i", "Σᵢ₌₁ⁿ xᵢ"),
+        (r"x^{n - 1}", "xⁿ⁻¹"),
+        (r"f(x) = x + 1", "f(x) = x + 1"),
+    ],
+)
+def test_math_spacing_follows_tex_not_the_source(latex: str, text: str) -> None:
+    assert latex_to_text(latex) == text
+
+
+def test_a_full_stop_never_wraps_alone_onto_a_line() -> None:
+    md = r"The learning rate here is $\eta = 0.5$."
+    for columns in range(12, 45):
+        lines = render_markdown(md, columns, Painter(False))
+        assert all(line.strip() != "." for line in lines), (columns, lines)
+        assert all(width(line) <= columns for line in lines), (columns, lines)
+        assert " ".join(lines).replace("  ", " ") == "The learning rate here is η = 0.5."
+
+
+def test_glued_pieces_move_together_and_long_words_still_break() -> None:
+    paint = Painter(False)
+    assert wrap_segments([("aaaa bbbb ", ""), ("cc", "i"), (".", "")], 10, paint) == [
+        "aaaa bbbb",
+        "cc.",
+    ]
+    assert wrap_segments([("x" * 25, "")], 10, paint) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_inline_code_keeps_its_spacing() -> None:
+    code = "`layer1: 2e-07  layer2: 4e-06`"
+    assert plain_inline(code).replace("\u00a0", " ") == "layer1: 2e-07  layer2: 4e-06"
+    lines = render_markdown(f"Reading {code} here.", 80, Painter(False))
+    assert lines[0].replace("\u00a0", " ") == "Reading layer1: 2e-07  layer2: 4e-06 here."
+    narrow = render_markdown(f"Reading {code} here.", 20, Painter(False))
+    assert all(width(line) <= 20 for line in narrow), narrow
