@@ -73,8 +73,8 @@ def main() -> None:
     from grader.exercise.load import load_exercise
     from grader.runner.judge import Grader
     from grader.runner.limits import JailSpec
-    from grader.runner.proxy import Proxy
-    from grader.runner.session import Session
+    from grader.runner.judge.proxy import Proxy
+    from grader.runner.judge.session import Session
 
     exercise = load_exercise(EXERCISE)
     work = Path(tempfile.mkdtemp(prefix="grader-bench-"))

@@ -263,7 +263,7 @@ def _style(text: str, **kwargs: Any) -> str:
 @click.argument("directory", required=False)
 def exercise_list(directory: str | None) -> None:
     """List the exercises in DIRECTORY (default: the ones shipped with grader)."""
-    from grader.exercise.commands import list_main
+    from grader.commands.exercise import list_main
 
     sys.exit(list_main(directory=directory, echo=click.echo))
 
@@ -275,7 +275,7 @@ def exercise_list(directory: str | None) -> None:
 def exercise_check(exercise_name: str, path: str | None, watch: bool) -> None:
     """Run the public tests of EXERCISE on your work (PATH: file, folder or zip;
     default: the exercise's file in the current folder). Exit 0 when they all pass."""
-    from grader.exercise.commands import check_main
+    from grader.commands.exercise import check_main
 
     sys.exit(
         check_main(exercise=exercise_name, path=path, watch=watch, echo=click.echo, style=_style)
@@ -311,7 +311,7 @@ def exercise_grade(
 
     Exit 0 when every test passed, 1 when something failed, 2 on bad input.
     """
-    from grader.exercise.commands import grade_main
+    from grader.commands.exercise import grade_main
 
     sys.exit(
         grade_main(
@@ -352,7 +352,7 @@ def exercise_grade_all(
     sealed: str | None,
 ) -> None:
     """Grade every submission in the SUBMISSIONS folder; one report per student in --out."""
-    from grader.exercise.commands import grade_all_main
+    from grader.commands.exercise import grade_all_main
 
     sys.exit(
         grade_all_main(
@@ -373,7 +373,7 @@ def exercise_grade_all(
 @click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False))
 def exercise_release(exercise_name: str, out: str) -> None:
     """Write the student copy of EXERCISE to OUT/<id>: README, starter, public tests."""
-    from grader.exercise.commands import release_main
+    from grader.commands.exercise import release_main
 
     sys.exit(release_main(exercise=exercise_name, out=out, echo=click.echo))
 
@@ -384,7 +384,7 @@ def exercise_release(exercise_name: str, out: str) -> None:
 def exercise_seal(exercise_name: str, out: str) -> None:
     """Encrypt the hidden tests, solution, public tests and exercise.yaml of EXERCISE
     into one file for CI (key in GRADER_SEAL_KEY; make one with `seal-key`)."""
-    from grader.exercise.commands import seal_main
+    from grader.commands.exercise import seal_main
 
     sys.exit(seal_main(exercise=exercise_name, out=out, echo=click.echo))
 
@@ -392,6 +392,6 @@ def exercise_seal(exercise_name: str, out: str) -> None:
 @exercise.command("seal-key")
 def exercise_seal_key() -> None:
     """Print a new random key for GRADER_SEAL_KEY (keep it in your CI's secrets)."""
-    from grader.exercise.commands import seal_key_main
+    from grader.commands.exercise import seal_key_main
 
     sys.exit(seal_key_main(echo=click.echo))

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from grader.exercise.errors import StudentError
 from grader.report.model import Attachment, Visibility
-from grader.runner.errors import StudentError
 
 __all__ = [
     "Attach",

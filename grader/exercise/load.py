@@ -9,8 +9,8 @@ import yaml
 
 from grader._yaml import Checker, compose, compose_text
 from grader.errors import BadInput, Problem, ValidationFailed
+from grader.exercise.limits import Limits
 from grader.exercise.model import TAG_VOCABULARY, VISIBILITIES, Exercise, TestOverride
-from grader.runner.limits import Limits
 
 KEYS = (
     "id",
@@ -27,6 +27,7 @@ KEYS = (
 LIMIT_KEYS = (
     "time_s",
     "total_time_s",
+    "import_time_s",
     "memory_mb",
     "processes",
     "output_kb",
@@ -38,6 +39,7 @@ LIMIT_KEYS = (
 LIMIT_RANGES = {
     "time_s": (0.05, 600),
     "total_time_s": (0.1, 3600),
+    "import_time_s": (0.05, 600),
     "memory_mb": (16, 65536),
     "processes": (1, 4096),
     "output_kb": (1, 65536),

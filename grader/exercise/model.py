@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.exercise.limits import Limits
 from grader.report.model import Visibility
-from grader.runner.limits import Limits
 
 VISIBILITIES: tuple[Visibility, ...] = ("visible", "hidden", "after_due_date", "after_published")
 

@@ -1,13 +1,17 @@
 """The exercise runner: student code in a jail, tests in the trusted judge.
 
-Modules, in the order data flows through them:
+The two sides of the trust boundary, and what both share:
 
-- ``protocol``  the data-only wire format between judge and jail (never pickle)
-- ``_linux``    ctypes wrappers for unshare/mount/prctl/capset (Python 3.11 has no os.unshare)
-- ``sandbox``   the isolation ladder: namespaces+cgroups -> userns (no root) -> uid -> rlimits
-- ``jail``      the student side: imports the submission and serves calls
-- ``zygote``    a clean pre-forked process that forks one jail per request
-- ``session``   the judge side of one jail: requests, deadlines, output capture
-- ``proxy``     judge-side stand-ins for objects that live in the jail
-- ``judge``     collects pytest-style tests, runs them, turns outcomes into verdicts
+- ``judge/``  trusted: ``grading`` (Grader), ``collect`` (tests), ``session`` and ``proxy``
+  (one jail, seen from the judge), ``verdicts``, ``pool`` (the zygote handle), ``spawn``
+  (spawned jails), ``launch`` (a clean command line and environment), ``cputime``
+- ``jail/``   untrusted: ``zygote`` (forks supervisors), ``supervisor``, ``sandbox`` (the
+  isolation ladder), ``landlock``, ``seccomp``, ``cgroups``, ``uids`` (a uid per jail),
+  ``server`` (serves calls in the jail), ``spawned``, ``warm``
+- shared:     ``protocol`` (the data-only wire format), ``limits`` (plain data), ``host``
+  (what this machine offers), ``_linux`` (ctypes system calls)
+
+The judge never imports ``jail/`` and the jail never imports ``judge/``: jail-side
+interpreters are started by exec with a clean environment and spoken to through the
+protocol only.
 """

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from grader.exercise.limits import Limits
+
+__all__ = ["LEVELS", "LEVEL_HELP", "JailSpec", "Limits", "rank"]
+
 # The isolation ladder, weakest first. A result records the level reached, and
 # ``grade --require-isolation LEVEL`` refuses to grade below it.
 LEVELS = ("none", "rlimits", "uid", "userns", "namespaces")
@@ -20,21 +24,6 @@ LEVEL_HELP = {
 
 def rank(level: str) -> int:
     return LEVELS.index(level)
-
-
-@dataclass
-class Limits:
-    time_s: float = 2.0  # default wall-clock limit of one test
-    total_time_s: float = 20.0  # wall-clock budget of the whole submission
-    memory_mb: int = 512
-    processes: int = 32
-    output_kb: int = 64  # captured stdout+stderr kept; the rest is drained and dropped
-    file_size_kb: int = 8192
-    open_files: int = 64
-    scratch_mb: int = 64  # size of the jail's /work and /tmp (namespaces level)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

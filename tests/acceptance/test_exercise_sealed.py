@@ -153,7 +153,7 @@ import traceback
 from pathlib import Path
 from grader.exercise.files import MemoryFiles
 from grader.exercise.load import load_exercise
-from grader.runner.collect import collect
+from grader.runner.judge.collect import collect
 
 root = Path({root!r})
 files = {{

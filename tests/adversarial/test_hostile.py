@@ -557,8 +557,8 @@ def test_hostile_submission(env: Env, name: str) -> None:
 
 
 def _userns_refused() -> str | None:
+    from grader.runner.jail.sandbox import probe_userns
     from grader.runner.limits import JailSpec
-    from grader.runner.sandbox import probe_userns
 
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("files", "root"):
@@ -646,7 +646,7 @@ def test_a_process_that_loaded_secrets_first_still_gets_a_clean_jail(tmp_path: P
     script = f"""
 from pathlib import Path
 from grader.exercise.load import load_exercise
-from grader.runner.collect import collect, load_reference
+from grader.runner.judge.collect import collect, load_reference
 from grader.runner.judge import Grader
 ex = load_exercise({str(EXERCISE)!r})
 collect(ex, include_hidden=True), load_reference(ex)  # secrets first

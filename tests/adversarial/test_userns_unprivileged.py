@@ -31,14 +31,13 @@ from pathlib import Path
 
 # Everything the grading needs, imported while the Python installation is still readable.
 import grader.exercise.load, grader.report.model, grader.runner.judge, grader.runner.jail
-from grader.runner import verdicts, zygote, _linux
-zygote.warm_up()
+from grader.runner import _linux
 
 if sys.argv[1] == "refuse-unshare":
     # What Docker's default seccomp profile does to a process without CAP_SYS_ADMIN.
     import ctypes, platform
-    from grader.runner import seccomp
-    arch, _ = seccomp.ARCHES[platform.machine()]
+    from grader.runner.jail import seccomp
+    arch = seccomp.ARCHES[platform.machine()].audit
     unshare_nr = {"x86_64": 272, "aarch64": 97}[platform.machine()]
     prog = [
         (seccomp.LD_W_ABS, 0, 0, 4),
@@ -59,7 +58,7 @@ if sys.argv[1] == "refuse-unshare":
 nobody = pwd.getpwnam("nobody")
 if sys.argv[1] == "root-without-cgroups":
     # A root grader whose cgroup tree is missing, as in some containers.
-    from grader.runner import cgroups
+    from grader.runner.jail import cgroups
     cgroups.ROOT = Path("/proc/no-cgroups-here")
 else:
     if os.geteuid() == 0:

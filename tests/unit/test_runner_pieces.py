@@ -8,10 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from grader.exercise.api import Partial, bar_chart_svg
-from grader.runner import seccomp, verdicts
-from grader.runner.collect import Case
-from grader.runner.errors import ExitInfo, JailDied, JailTimeout, StudentError
-from grader.runner.sandbox import _outermost
+from grader.runner.jail import seccomp
+from grader.runner.jail.sandbox import _outermost
+from grader.runner.judge import verdicts
+from grader.runner.judge.collect import Case
+from grader.runner.judge.errors import ExitInfo, JailDied, JailTimeout, StudentError
 
 
 def _case() -> Case:
@@ -102,7 +103,7 @@ def test_threads_of_counts_this_process_at_least() -> None:
     import os
     import threading
 
-    from grader.runner.sandbox import _threads_of
+    from grader.runner.jail.sandbox import _threads_of
 
     if not os.path.isdir("/proc"):
         pytest.skip("needs /proc")

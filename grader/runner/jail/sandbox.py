@@ -33,30 +33,14 @@ if sys.platform != "win32":  # the portable (spawned) jail imports this module o
     import pwd
     import resource
 
-from grader.runner import _linux, seccomp
-from grader.runner.cgroups import Cgroup
+from grader.runner import _linux
+from grader.runner.host import machine_max_level
+from grader.runner.jail import landlock, seccomp, uids
+from grader.runner.jail.cgroups import Cgroup
 from grader.runner.limits import LEVELS, JailSpec, rank
 
 JAIL_WORK = "/home/student"
 NOBODY = "nobody"
-
-
-def machine_max_level() -> str:
-    """The highest level worth trying here (the real one is known once a jail is built)."""
-    cap = os.environ.get("GRADER_MAX_ISOLATION", "namespaces")
-    if cap not in LEVELS:
-        cap = "namespaces"
-    from grader.runner.spawned import wanted
-
-    if wanted():
-        best = "none" if sys.platform == "win32" else "rlimits"  # see grader.runner.spawned
-    elif not _linux.available():
-        best = "rlimits"
-    elif os.geteuid() == 0:
-        best = "namespaces"
-    else:
-        best = "userns"  # if the kernel allows it; probed when a jail is built
-    return LEVELS[min(rank(cap), rank(best))]
 
 
 @dataclass
@@ -66,12 +50,24 @@ class Outer:
     level: str
     cgroup: Cgroup | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    lease: uids.Lease | None = None  # this jail's own uid, held until the supervisor ends
+
+    @property
+    def uid(self) -> int:
+        return self.lease.uid if self.lease is not None else _nobody()[0]
 
 
 def outer_setup(spec: JailSpec) -> Outer:
     """Run in the supervisor: pick the level, make namespaces and cgroups."""
     level = LEVELS[min(rank(spec.max_level), rank(machine_max_level()))]
     detail: dict[str, Any] = {}
+    lease = None
+    if os.geteuid() == 0 and level in ("namespaces", "userns", "uid"):
+        # A uid of its own, so that no concurrent jail can signal it or touch its files.
+        try:
+            lease = uids.lease()
+        except OSError as exc:
+            detail["uid_pool_error"] = str(exc)
     if level == "namespaces":
         flags = (
             _linux.CLONE_NEWNS
@@ -95,15 +91,15 @@ def outer_setup(spec: JailSpec) -> Outer:
             detail["namespaces_error"] = str(exc)
             level = "userns"
         else:
-            return Outer(level, cgroup, detail)
+            return Outer(level, cgroup, detail, lease)
     if level == "userns":
         refused = probe_userns(spec)
         if refused is None:
-            _enter_userns(spec)
-            return Outer(level, None, detail)
+            _enter_userns(spec, lease)
+            return Outer(level, None, detail, lease)
         detail["userns_error"] = refused
         level = "uid" if os.geteuid() == 0 else "rlimits"
-    return Outer(level, None, detail)
+    return Outer(level, None, detail, lease)
 
 
 # -- the user-namespace level --------------------------------------------------------------
@@ -159,7 +155,7 @@ def _run_probe(spec: JailSpec) -> str:
             inner = os.fork()  # PID 1 of the new PID namespace, as the jail will be
             if inner == 0:
                 try:
-                    _build_root(spec)
+                    _build_root(spec, _nobody()[0])
                     os.chroot(spec.root)
                     _linux.drop_capabilities()
                 except BaseException as exc:
@@ -184,14 +180,14 @@ def _why(exc: BaseException) -> bytes:
     return (str(exc) or type(exc).__name__).encode()[:500] or b"?"
 
 
-def _enter_userns(spec: JailSpec) -> None:
+def _enter_userns(spec: JailSpec, lease: uids.Lease | None = None) -> None:
     """Enter new user, mount, network, PID, IPC and UTS namespaces, mapped to ``nobody``.
 
     As root (a fallback, or a forced level) we first become ``nobody`` for real, so that the
     jail is no more privileged on the host than on a machine where the grader is not root.
     """
     if os.geteuid() == 0:
-        uid, gid = _nobody()
+        uid, gid = (lease.uid, lease.uid) if lease is not None else _nobody()
         _chown_tree(spec.scratch, uid, gid)
         os.chown(spec.root, uid, gid)
         os.setgroups([])
@@ -213,48 +209,66 @@ def _enter_userns(spec: JailSpec) -> None:
 
 def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
     """Run in the jailed child before student code; returns the working directory."""
+    if outer.lease is not None:
+        os.close(outer.lease.fd)  # the supervisor's copy keeps the uid held; ours goes
     if outer.cgroup is not None:
         outer.cgroup.join()
     nproc = None
     # Measured while /proc is still the host's: the private root may have none.
     vm = _vm_size()
-    if outer.level == "userns":
-        # In a new user namespace RLIMIT_NPROC counts the tasks of that namespace only.
+    if outer.level == "userns" or (outer.level == "uid" and outer.lease is not None):
+        # A user namespace, or a uid no other process has: RLIMIT_NPROC counts only ours.
         nproc = spec.limits.processes
     elif outer.cgroup is None and os.path.isdir("/proc"):
         # Without a pids cgroup, RLIMIT_NPROC is the fork-bomb guard. It counts every task
         # of the user machine-wide, so it is measured here, while /proc is still the host's.
-        target = _nobody()[0] if outer.level == "uid" else os.geteuid()
+        target = outer.uid if outer.level == "uid" else os.geteuid()
         if target != 0:  # root ignores RLIMIT_NPROC anyway
             nproc = _threads_of(target) + spec.limits.processes
-    if outer.level in ("namespaces", "userns"):
-        outer.detail.update(_build_root(spec))
+    private_root = outer.level in ("namespaces", "userns")
+    tmp = os.path.join(os.path.dirname(spec.scratch), "tmp")
+    if private_root:
+        outer.detail.update(_build_root(spec, outer.uid))
         os.chroot(spec.root)
-        work = JAIL_WORK
+        work, tmp = JAIL_WORK, "/tmp"
     else:
         work = spec.scratch
+        os.makedirs(tmp, mode=0o700, exist_ok=True)
     os.chdir(work)
     if outer.level in ("uid", "namespaces") and os.geteuid() == 0:
-        uid, gid = _nobody()
+        uid = outer.uid
         if outer.level == "uid":
-            _chown_tree(spec.scratch, uid, gid)
+            # Its own folders, closed to every other jail (each has another uid).
+            for folder in (spec.scratch, tmp):
+                _chown_tree(folder, uid, uid)
+                os.chmod(folder, 0o700)
         os.setgroups([])
-        os.setgid(gid)
+        os.setgid(uid)
         os.setuid(uid)
     if outer.level == "userns":
         # We created the user namespace, so we hold every capability in it: enough to
         # unmount the covers over secrets or to leave the chroot. Give them all up.
         _linux.drop_capabilities()
+    os.umask(0o077)
     _set_rlimits(spec, nproc, vm)
     if _linux.available():
         # Parent-death signals are cleared by setuid, so this comes after it.
         _linux.set_pdeathsig(signal.SIGKILL)
         with contextlib.suppress(OSError):
             _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)  # no setuid binaries to climb back
-        # No network at any level: only Unix sockets may be created from here on.
+        # No /proc/<pid>/mem or environ reads by a same-uid neighbour.
+        _linux.make_undumpable()
+        if not private_root:
+            outer.detail["landlock"] = landlock.confine(
+                read_only=_system_dirs(),
+                read_write=[work, tmp],
+                devices=[f"/dev/{d}" for d in ("null", "zero", "urandom", "random")],
+                hide=spec.hide,
+            )
+        # No network at any level, nor the calls that reach other processes or the kernel.
         outer.detail["seccomp"] = seccomp.install()
     _close_other_fds(keep_fds)
-    _scrub_environment(work)
+    _scrub_environment(work, tmp)
     return work
 
 
@@ -275,7 +289,7 @@ def _system_dirs() -> list[str]:
     return [d for d in out if not any(d != o and d.startswith(o + "/") for o in out)]
 
 
-def _build_root(spec: JailSpec) -> dict[str, Any]:
+def _build_root(spec: JailSpec, uid: int) -> dict[str, Any]:
     """Mount the jail's private root; returns what could not be done (for the result)."""
     notes: dict[str, Any] = {}
     root = spec.root
@@ -319,7 +333,7 @@ def _build_root(spec: JailSpec) -> dict[str, Any]:
     # writes ever lands on the host.
     shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
     if os.geteuid() == 0:  # not in a user namespace, where we are mapped to nobody already
-        _chown_tree(root + JAIL_WORK, *_nobody())
+        _chown_tree(root + JAIL_WORK, uid, uid)
     # The new root itself becomes read-only once everything is mounted on it.
     _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
     return notes
@@ -419,6 +433,35 @@ def _set_rlimits(spec: JailSpec, nproc: int | None, vm: int | None = None) -> No
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
+def harden_in_place(spec: JailSpec, keep_fds: list[int]) -> dict[str, Any]:
+    """Every defence a process can give itself without privilege (the spawned jail).
+
+    Run before any student import; returns what was in force, for the result.
+    """
+    detail: dict[str, Any] = {"spawned": True}
+    tmp = os.path.join(os.path.dirname(spec.scratch), "tmp")
+    os.makedirs(tmp, mode=0o700, exist_ok=True)
+    os.chdir(spec.scratch)
+    if sys.platform != "win32":
+        os.umask(0o077)
+        _set_rlimits(spec, None)
+    if _linux.available():
+        with contextlib.suppress(OSError):
+            _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)
+        _linux.make_undumpable()
+        detail["landlock"] = landlock.confine(
+            read_only=_system_dirs(),
+            read_write=[spec.scratch, tmp],
+            devices=[f"/dev/{d}" for d in ("null", "zero", "urandom", "random")],
+            hide=spec.hide,
+        )
+        detail["seccomp"] = seccomp.install()
+    if sys.platform != "win32":
+        _close_other_fds(keep_fds)
+    _scrub_environment(spec.scratch, tmp)
+    return detail
+
+
 def _close_other_fds(keep: list[int]) -> None:
     fd = 3
     for k in sorted(set(keep)):
@@ -428,11 +471,13 @@ def _close_other_fds(keep: list[int]) -> None:
     os.closerange(fd, 65536)
 
 
-def _scrub_environment(work: str) -> None:
+def _scrub_environment(work: str, tmp: str) -> None:
+    system = {k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR") if k in os.environ}
     keep = {
+        **system,
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": work,
-        "TMPDIR": "/tmp",
+        "TMPDIR": tmp,
         "LANG": "C.UTF-8",
         "OMP_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",

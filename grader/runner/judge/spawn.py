@@ -1,12 +1,9 @@
-"""The portable jail: a fresh interpreter talking over its stdin/stdout pipes.
+"""The judge's side of a spawned jail (``grader.runner.jail.spawned``).
 
 Used where ``fork`` is missing (Windows) or unsafe (macOS), or when ``GRADER_JAIL=spawn``
-asks for it (``GRADER_JAIL=fork`` forces the zygote). It
-gets what the platform offers: its own process, wall-clock timeouts, captured output, and
-rlimits on POSIX; no namespaces and no other user. The level is recorded as ``rlimits``
-(POSIX) or ``none`` (Windows). Each jail pays for a fresh interpreter importing torch.
-
-Run as ``python -m grader.runner.spawned SPEC_JSON``; the parent is ``SpawnSession``.
+asks for it (``GRADER_JAIL=fork`` forces the zygote). Each jail is a fresh, isolated
+interpreter with a clean environment. The level recorded is the judge's own knowledge of
+what a spawned jail gets (``host.spawn_level``), never what the jail says.
 """
 
 from __future__ import annotations
@@ -19,70 +16,13 @@ import subprocess
 import sys
 import threading
 import time
-from typing import NoReturn
 
 from grader.runner import protocol
-from grader.runner.errors import ExitInfo
+from grader.runner.host import spawn_level
+from grader.runner.judge.errors import ExitInfo
+from grader.runner.judge.launch import CLEAN_ENV, clean_command
+from grader.runner.judge.session import OutputCapture, Session
 from grader.runner.limits import JailSpec, Limits
-from grader.runner.session import OutputCapture, Session
-
-
-def spawn_level() -> str:
-    return "none" if sys.platform == "win32" else "rlimits"
-
-
-class _Pipes:
-    """The two ends of the protocol, with the socket-like methods the server uses."""
-
-    def __init__(self, read_fd: int, write_fd: int) -> None:
-        self.read_fd = read_fd
-        self.write_fd = write_fd
-
-    def recv(self, n: int) -> bytes:
-        return os.read(self.read_fd, n)
-
-    def sendall(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.write_fd, view) :]
-
-
-def main(argv: list[str]) -> NoReturn:  # pragma: no cover - runs in the child
-    from grader.runner.jail import Server
-    from grader.runner.zygote import warm_up
-
-    spec = JailSpec.from_json(json.loads(argv[1]))
-    # The protocol keeps the original pipes; anything the student prints goes to stderr.
-    proto_in, proto_out = os.dup(0), os.dup(1)
-    os.dup2(2, 1)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")  # noqa: SIM115
-    warm_up()  # before the hello: the import deadline must not pay for torch
-    if sys.platform != "win32":
-        from grader.runner import sandbox
-
-        sandbox._set_rlimits(spec, None)
-    os.chdir(spec.scratch)
-    keep = {k: os.environ[k] for k in ("SYSTEMROOT", "PATH", "TEMP", "TMP") if k in os.environ}
-    os.environ.clear()
-    os.environ.update({**keep, "HOME": spec.scratch, "OMP_NUM_THREADS": "1"})
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
-    server = Server(_Pipes(proto_in, proto_out), spec.scratch, spec.entry)  # type: ignore[arg-type]
-    server.send(
-        {"hello": {"level": spawn_level(), "detail": {"spawned": True}, "work": spec.scratch}}
-    )
-    code = 0
-    try:
-        server.serve()
-    except BaseException:
-        code = 70
-    with contextlib.suppress(BaseException):
-        sys.stdout.flush()
-        sys.stderr.flush()
-    os._exit(code)
 
 
 class SpawnSession(Session):
@@ -91,7 +31,8 @@ class SpawnSession(Session):
     def __init__(self, spec: JailSpec) -> None:
         flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", "grader.runner.spawned", json.dumps(spec.to_json())],
+            clean_command("grader.runner.jail.spawned", json.dumps(spec.to_json())),
+            env=CLEAN_ENV,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -133,9 +74,12 @@ class SpawnSession(Session):
                 "the jail could not be set up: " + self.capture.text()[-500:].strip()
             ) from exc
         self._accept_hello(hello)
+        self.level = spawn_level()
 
     def _send(self, frame: bytes, deadline: float) -> None:
-        _Pipes(-1, self._in).sendall(frame)
+        view = memoryview(frame)
+        while view:
+            view = view[os.write(self._in, view) :]
 
     def _read_body(self, deadline: float) -> bytes:
         try:
@@ -193,15 +137,3 @@ class Spawner:
 
     def close(self) -> None:
         pass
-
-
-def wanted() -> bool:
-    """Spawn where fork is missing (Windows) or unsafe once system frameworks are loaded
-    (macOS, where Python's own multiprocessing spawns for the same reason)."""
-    if os.environ.get("GRADER_JAIL") in ("spawn", "fork"):
-        return os.environ["GRADER_JAIL"] == "spawn"
-    return not hasattr(os, "fork") or sys.platform == "darwin"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main(sys.argv)

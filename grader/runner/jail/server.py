@@ -1,139 +1,32 @@
-"""The student side: a supervisor that builds the jail, and the server that runs inside it.
+"""The jailed process: finishes the jail, then serves the judge's calls on one socket.
 
-Process tree (namespaces level)::
-
-    zygote ── supervisor (setsid, subreaper, outer setup, waits) ── jail (PID 1 of its
-              own PID namespace; nobody; serves the judge's calls on one socket)
-
-The supervisor outlives the jail only to sweep up anything it left behind, read the
-cgroup's OOM counter and tell the judge how the jail ended. Nothing the jail prints is
-read by anyone but the output capture.
+Nothing here is trusted once the student module is imported: every answer is checked by
+the judge, and the level the jail reached is taken from the supervisor, not from here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
 import os
-import signal
 import socket
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
-from grader.runner import _linux, protocol
+from grader.runner import protocol
+from grader.runner.jail.sandbox import Outer, inner_setup
 from grader.runner.limits import JailSpec
-from grader.runner.sandbox import inner_setup, outer_setup
 
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 4000
 
 
-# -- supervisor -----------------------------------------------------------------------------
-
-
-def supervise(spec: JailSpec, sock_fd: int, out_w: int, status_w: int) -> NoReturn:
-    """Build the jail, run it, clean up after it; reports to the judge on ``status_w``."""
-    try:
-        os.setsid()  # our own session and process group, away from the terminal
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        if _linux.available():
-            _linux.set_pdeathsig(signal.SIGKILL)
-            # Orphans of the jail (daemons) are re-parented to us, so we can find them.
-            with contextlib.suppress(OSError):
-                _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)
-        outer = outer_setup(spec)
-        pid = os.fork()
-        if pid == 0:
-            os.close(status_w)
-            _run_jail(spec, outer, sock_fd, out_w)
-        os.close(sock_fd)
-        os.close(out_w)
-        _report(status_w, {"pid": pid, "level": outer.level})
-        _, status = os.waitpid(pid, 0)
-        leftover = sweep_descendants(os.getpid())
-        oom = False
-        if outer.cgroup is not None:
-            oom = outer.cgroup.oom_killed()
-            for _ in range(100):
-                if not outer.cgroup.procs():
-                    break
-                time.sleep(0.01)
-            outer.cgroup.remove()
-        _report(status_w, {"exit": status, "oom": oom, "leftover": leftover})
-    except BaseException:
-        with contextlib.suppress(BaseException):
-            os.write(2, traceback.format_exc().encode())
-    os._exit(0)
-
-
-def _report(fd: int, data: dict[str, Any]) -> None:
-    os.write(fd, json.dumps(data).encode() + b"\n")
-
-
-def _children_map() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path("/proc", entry, "stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: split after the last ')'.
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
-def _children(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
-    """Direct children of ``pid``: from /proc/<pid>/task/*/children where the kernel has it."""
-    if tree is not None:
-        return tree.get(pid, [])
-    out: list[int] = []
-    with contextlib.suppress(OSError):
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with contextlib.suppress(OSError):
-                out += [
-                    int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-                ]
-    return out
-
-
-def sweep_descendants(me: int, rounds: int = 200) -> int:
-    """SIGKILL every descendant of ``me`` until none is left; returns how many were found."""
-    if not os.path.isdir("/proc"):
-        return 0
-    fast = os.path.exists(f"/proc/{me}/task/{me}/children")
-    found: set[int] = set()
-    for _ in range(rounds):
-        tree = None if fast else _children_map()
-        todo, victims = [me], []
-        while todo:
-            for child in _children(todo.pop(), tree):
-                victims.append(child)
-                todo.append(child)
-        for pid in victims:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        found.update(victims)
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0] > 0:
-                pass
-        if not victims:
-            break
-        time.sleep(0.005)
-    return len(found)
-
-
 # -- the jailed process ---------------------------------------------------------------------
 
 
-def _run_jail(spec: JailSpec, outer: Any, sock_fd: int, out_w: int) -> NoReturn:
+def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int) -> NoReturn:
     code = 0
     try:
         # Its own session and group: kill(0, ...) from student code reaches only the jail.
@@ -268,7 +161,7 @@ def _safe_str(exc: BaseException) -> str:
 def describe(exc: BaseException, work: str, *, sending: bool = False) -> dict[str, Any]:
     """An exception as data: type, message and only the student's part of the traceback."""
     message = _safe_str(exc)[:MAX_MESSAGE]
-    grader_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
+    grader_dir = str(Path(__file__).resolve().parents[2]) + "/"
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)

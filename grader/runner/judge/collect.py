@@ -21,7 +21,6 @@ from grader.errors import BadInput, Problem, ValidationFailed
 from grader.exercise.files import ExerciseFiles, FolderFiles, remember_source
 from grader.exercise.model import VISIBILITIES, Exercise
 from grader.report.model import Visibility
-from grader.runner.zygote import mark_tainted
 
 FIXTURES = ("submission", "reference", "attach")
 
@@ -175,7 +174,6 @@ def _import(source: bytes, path: str, name: str, *, in_memory: bool) -> types.Mo
             [Problem(str(path), exc.lineno, exc.offset, "", f"syntax error: {exc.msg}")]
         ) from None
     _rewrite_asserts(tree, source, path)
-    mark_tainted()
     module = types.ModuleType(name)
     module.__file__ = path
     sys.modules[name] = module
@@ -213,7 +211,6 @@ def load_reference(
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
             return None
-        mark_tainted()
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
@@ -223,7 +220,6 @@ def load_reference(
     if source is None:
         return None
     filename = files.filename(rel)
-    mark_tainted()
     module = types.ModuleType(name)
     module.__file__ = filename
     remember_source(filename, source)

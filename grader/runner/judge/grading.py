@@ -22,16 +22,17 @@ from grader.exercise.files import ExerciseFiles, FolderFiles
 from grader.exercise.model import Exercise
 from grader.exercise.seal import Sealed, sealed_exercise
 from grader.report.model import Result, Status, TestResult
-from grader.runner import _linux, verdicts
-from grader.runner.collect import Case, collect, load_reference
-from grader.runner.errors import JailGone, StudentError
+from grader.runner import _linux
+from grader.runner.host import machine_max_level
+from grader.runner.judge import verdicts
+from grader.runner.judge.collect import Case, collect, load_reference
+from grader.runner.judge.errors import JailGone, StudentError
+from grader.runner.judge.pool import Zygote
+from grader.runner.judge.pool import shared as shared_zygote
+from grader.runner.judge.proxy import Proxy
+from grader.runner.judge.session import Session
+from grader.runner.judge.spawn import Spawner
 from grader.runner.limits import LEVELS, JailSpec, rank
-from grader.runner.proxy import Proxy
-from grader.runner.sandbox import machine_max_level
-from grader.runner.session import Session
-from grader.runner.spawned import Spawner
-from grader.runner.zygote import Zygote
-from grader.runner.zygote import shared as shared_zygote
 
 # How long past its limit a test may run in the judge (outside any jail call) before the
 # grader gives up on it.

@@ -9,25 +9,28 @@ true, say) can ever run in the judge.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from grader.runner.errors import StudentError
+from grader.exercise.errors import StudentError
 
-if TYPE_CHECKING:
-    from grader.runner.session import Session
+
+class Requester(Protocol):
+    """The judge's side of a jail (``session.Session``), as a proxy needs it."""
+
+    def request(self, message: dict[str, Any], label: str) -> Any: ...
 
 
 class Proxy:
     __slots__ = ("_id", "_name", "_session", "_type")
 
-    def __init__(self, session: Session, hid: int, type_name: str, name: str) -> None:
+    def __init__(self, session: Requester, hid: int, type_name: str, name: str) -> None:
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_id", hid)
         object.__setattr__(self, "_type", type_name)
         object.__setattr__(self, "_name", name or type_name)
 
     def _request(self, op: str, label: str, **fields: Any) -> Any:
-        session: Session = object.__getattribute__(self, "_session")
+        session: Requester = object.__getattribute__(self, "_session")
         return session.request(
             {"op": op, "target": object.__getattribute__(self, "_id"), **fields}, label
         )

@@ -13,7 +13,14 @@ import time
 from typing import Any, NoReturn
 
 from grader.runner import protocol
-from grader.runner.errors import ExitInfo, JailDied, JailTimeout, ProtocolViolation, StudentError
+from grader.runner.judge.errors import (
+    ExitInfo,
+    JailDied,
+    JailTimeout,
+    ProtocolViolation,
+    StudentError,
+)
+from grader.runner.judge.proxy import Proxy
 from grader.runner.limits import Limits
 
 
@@ -128,15 +135,11 @@ class Session:
         return reply["ok"]
 
     def _to_ref(self, value: Any) -> dict[str, Any]:
-        from grader.runner.proxy import Proxy
-
         if isinstance(value, Proxy) and object.__getattribute__(value, "_session") is self:
             return {"$": "ref", "id": object.__getattribute__(value, "_id")}
         raise protocol.ProtocolError(f"a {type(value).__name__} cannot be sent to student code")
 
     def _from_handle(self, node: dict[str, Any]) -> Any:
-        from grader.runner.proxy import Proxy
-
         hid = node.get("id")
         if node.get("$") != "handle" or type(hid) is not int:
             raise protocol.ProtocolError("bad handle")

@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from grader.exercise.api import Partial
 from grader.report.model import Status, TestResult
-from grader.runner.errors import JailDied, JailGone, JailTimeout, ProtocolViolation, StudentError
+from grader.runner.judge.errors import (
+    JailDied,
+    JailGone,
+    JailTimeout,
+    ProtocolViolation,
+    StudentError,
+)
 
 if TYPE_CHECKING:
-    from grader.runner.collect import Case
+    from grader.runner.judge.collect import Case
 
 
 def _result(case: Case, status: Status, message: str, score: float = 0.0) -> TestResult:
