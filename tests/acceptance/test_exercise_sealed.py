@@ -262,6 +262,12 @@ print("in-memory:", sorted(
     + [k for k in linecache.cache if "sealed" in k]
 ))
 print("sealed-visible:", [p for p in {roots!r} if Path(p, "hidden.sealed").exists()])
+def readable(path):
+    try:
+        return bool(Path(path).read_bytes())
+    except OSError:
+        return False
+print("sealed-readable:", [p for p in {roots!r} if readable(Path(p, "hidden.sealed"))])
 """
 
 
@@ -295,7 +301,13 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     if level == "namespaces" and data["isolation"] == "namespaces":
         # The folder holding the sealed file is hidden from the jail as well.
         assert "sealed-visible: []" in output, output
-    if level in ("rlimits", "spawn") and os.geteuid() == 0:
+    if level in ("rlimits", "spawn") and data["sandbox"].get("landlock"):
+        # No private root, but Landlock: the jail reads only the system and its own folder.
+        assert int(scanned[0].split()[1]) > 0  # its own files: the scan did run
+        assert "proc-environ:" not in output
+        # Landlock stops reads, not lookups: the bundle may be seen to exist, never read.
+        assert "sealed-readable: []" in output, output
+    elif level in ("rlimits", "spawn") and os.geteuid() == 0:
         # Same user, no namespaces: the jail could read the disk, so the scan meant something.
         assert int(scanned[0].split()[1]) > 0
         assert "proc-environ:" in output
@@ -303,19 +315,25 @@ def test_a_hostile_submission_finds_neither_key_nor_tests(
     assert _scan(work) == [] and _scan(tmp) == []
 
 
-def test_the_hostile_scan_finds_clear_hidden_tests(tmp_path: Path) -> None:
-    """Control: the same scan does find hidden tests lying in the clear on a readable disk."""
-    if os.geteuid() != 0:
-        pytest.skip("the rlimits jail of a non-root grader is the same user anyway")
+def test_the_hostile_scan_finds_what_the_jail_may_read_and_nothing_else(tmp_path: Path) -> None:
+    """Control: the same scan finds a hidden test copied into the submission's own folder,
+    and (with Landlock, at rlimits) not the instructor's copy lying world-readable on disk."""
     instructor = tmp_path / "sigmoid-basics"
     shutil.copytree(EXERCISE, instructor)
     sub = tmp_path / "hostile"
     sub.mkdir()
     source = HOSTILE.format(head=MARKER[:10], tail=MARKER[10:], roots=[str(instructor)])
     (sub / "sigmoid.py").write_text(source + SOLUTION.read_text())
+    hidden = instructor / "tests" / "hidden" / "test_sigmoid_hidden.py"
+    shutil.copyfile(hidden, sub / "copied_by_the_student.py")
     proc = run(
         "exercise", "grade", str(instructor), str(sub), "--format", "json", cwd=tmp_path,
         key=None, env={"GRADER_MAX_ISOLATION": "rlimits"},
     )  # fmt: skip
-    output = json.loads(proc.stdout)["output"]
-    assert "test_sigmoid_hidden.py" in output, output
+    data = json.loads(proc.stdout)
+    output = data["output"]
+    assert "copied_by_the_student.py" in output, output
+    if data["sandbox"].get("landlock"):
+        assert "test_sigmoid_hidden.py" not in output, output
+    elif os.geteuid() == 0:
+        assert "test_sigmoid_hidden.py" in output, output
