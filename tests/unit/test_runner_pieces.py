@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import signal
-import xml.etree.ElementTree as ET
-
 import socket
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -134,7 +133,6 @@ def test_the_filter_refuses_what_it_must_and_allows_the_rest(machine: str) -> No
 
 def test_x32_numbers_are_refused_on_x86_64() -> None:
     assert verdict("x86_64", 0x40000000 | 41, socket.AF_INET) == EPERM
-
 
 
 @pytest.mark.parametrize("log", [False, True])
