@@ -67,15 +67,22 @@ def exercise() -> None:
 
 @quiz.command("check")
 @click.argument("banks", nargs=-1, required=True)
-def quiz_check(banks: Sequence[str]) -> None:
+@click.option(
+    "--samples",
+    type=click.IntRange(1, 10_000),
+    default=200,
+    show_default=True,
+    help="Variants of each parametrized question to draw and check.",
+)
+def quiz_check(banks: Sequence[str], samples: int) -> None:
     """Validate question banks (paths or shipped names).
 
     Exits 0 when every bank is valid, else 2 after listing every problem
-    as FILE:LINE:COL: KEY: MESSAGE.
+    as FILE:LINE:COL: KEY: MESSAGE. Parametrized questions are drawn --samples times.
     """
     from grader.bank.check import main as check_main
 
-    sys.exit(check_main(banks=list(banks), echo=click.echo))
+    sys.exit(check_main(banks=list(banks), echo=click.echo, samples=samples))
 
 
 _EXPORT_FORMATS = click.Choice(["html", "html-key", "qti", "moodle", "gift", "md"])

@@ -13,7 +13,8 @@ from grader.bank.model import DIFFICULTIES, Bank, Question, Where
 from grader.bank.types import QUESTION_TYPES
 from grader.errors import ValidationFailed
 
-BANK_KEYS = ("id", "title", "description", "defaults", "questions")
+BANK_KEYS = ("id", "title", "description", "seed", "variants", "defaults", "questions")
+MAX_VARIANTS = 10_000
 DEFAULT_KEYS = ("points", "shuffle", "scoring")
 COMMON_KEYS = (
     "id",
@@ -27,6 +28,7 @@ COMMON_KEYS = (
     "difficulty",
     "shuffle",
     "scoring",
+    "params",
 )
 ALL_QUESTION_KEYS = tuple(
     dict.fromkeys(COMMON_KEYS + tuple(k for t in QUESTION_TYPES.values() for k in t.keys))
@@ -74,11 +76,17 @@ def _read_bank(ctx: ReadContext, root: yaml.Node) -> Bank | None:
         ctx.markdown(fields["description"], "description") if "description" in fields else ""
     )
     defaults = _read_defaults(ctx, fields["defaults"]) if "defaults" in fields else {}
+    seed = _whole(ctx, fields["seed"], "seed", 0, 2**63) if "seed" in fields else 0
+    variants = (
+        _whole(ctx, fields["variants"], "variants", 1, MAX_VARIANTS)
+        if "variants" in fields
+        else 100
+    )
     questions: list[Question] = []
     if "questions" in fields:
         seen: dict[str, int] = {}
         for i, node in enumerate(checker.sequence(fields["questions"], "questions")):
-            question = _read_question(ctx, node, f"questions[{i}]", defaults)
+            question = _read_question(ctx, node, f"questions[{i}]", defaults, seed or 0)
             # Ids are compared even for questions with other problems, so that every
             # problem is reported in one run rather than revealed one fix at a time.
             id_node = _key_value(node, "id")
@@ -94,9 +102,19 @@ def _read_bank(ctx: ReadContext, root: yaml.Node) -> Bank | None:
                 seen[qid] = node.start_mark.line + 1
             if question is not None:
                 questions.append(question)
-    if bank_id is None or title is None or description is None:
+    if bank_id is None or title is None or description is None or seed is None:
         return None
-    return Bank(bank_id, title, questions, checker.file, description)
+    return Bank(bank_id, title, questions, checker.file, description, seed, variants or 100)
+
+
+def _whole(ctx: ReadContext, node: yaml.Node, path: str, low: int, high: int) -> int | None:
+    value = ctx.checker.number(node, path)
+    if value is None:
+        return None
+    if value != int(value) or not low <= value < high:
+        ctx.checker.error(node, path, f"must be a whole number from {low} to {high - 1}")
+        return None
+    return int(value)
 
 
 def _read_defaults(ctx: ReadContext, node: yaml.Node) -> dict[str, Any]:
@@ -131,6 +149,32 @@ def _key_value(node: yaml.Node, key: str) -> yaml.Node | None:
 
 
 def _read_question(
+    ctx: ReadContext, node: yaml.Node, path: str, defaults: dict[str, Any], seed: int
+) -> Question | None:
+    """A question; one with `params` is read as its first variant (variant 0)."""
+    params_node = _key_value(node, "params")
+    if params_node is None:
+        return _read_plain(ctx, node, path, defaults)
+    from grader.bank.params import Template, make_variant, read_params
+
+    params = read_params(ctx, params_node, f"{path}.params")
+    if params is None:
+        return None
+    id_node = _key_value(node, "id")
+    qid = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) else ""
+
+    def read(context: ReadContext, substituted: yaml.Node) -> Question | None:
+        return _read_plain(context, substituted, path, defaults)
+
+    template = Template(params, node, path, ctx.checker.file, read)
+    try:
+        return make_variant(template, seed, 0, qid)
+    except ValidationFailed as exc:
+        ctx.checker.problems.extend(exc.problems)
+        return None
+
+
+def _read_plain(
     ctx: ReadContext, node: yaml.Node, path: str, defaults: dict[str, Any]
 ) -> Question | None:
     checker = ctx.checker

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import yaml
 
     from grader.bank.context import ReadContext
+    from grader.bank.params import Template
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
@@ -50,6 +51,10 @@ class Question:
     title: str = ""
     shuffle: bool = True
     scoring: str = ""  # the type's scoring policy; "" means the type's default
+    # Parametrized questions: how to draw any variant, which one this is, its values.
+    params: Template | None = field(default=None, repr=False, compare=False)
+    variant: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
 
     type: ClassVar[str] = ""
     # YAML keys this type reads in addition to the common ones.
@@ -93,6 +98,12 @@ class Bank:
     questions: list[Question]
     file: str
     description: str = ""
+    seed: int = 0  # with the student id, picks each student's variant of every question
+    variants: int = 100  # how many variants of each parametrized question there are
+
+    @property
+    def parametrized(self) -> bool:
+        return any(q.params is not None for q in self.questions)
 
     @property
     def max_score(self) -> float:
