@@ -95,7 +95,15 @@ _EXPORT_FORMATS = click.Choice(["html", "html-key", "qti", "moodle", "gift", "md
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write."
 )
 @click.option("--seed", type=int, help="Shuffle questions and choices; the key matches the seed.")
-def quiz_export(bank: str, fmt: str, output: str, seed: int | None) -> None:
+@click.option("--student", help="Parametrized banks: this student's variant.")
+@click.option(
+    "--variants",
+    type=int,
+    help="Parametrized banks: N variants (qti/moodle: drawn by the LMS; others: N files).",
+)
+def quiz_export(
+    bank: str, fmt: str, output: str, seed: int | None, student: str | None, variants: int | None
+) -> None:
     """Export BANK (a path or shipped name) for students, a key, or an LMS.
 
     html is a self-contained student page (self-check with JavaScript, printable
@@ -107,7 +115,13 @@ def quiz_export(bank: str, fmt: str, output: str, seed: int | None) -> None:
 
     sys.exit(
         export_main(
-            bank=bank, fmt=fmt, output=output, seed=seed, warn=lambda s: click.echo(s, err=True)
+            bank=bank,
+            fmt=fmt,
+            output=output,
+            seed=seed,
+            warn=lambda s: click.echo(s, err=True),
+            student=student,
+            variants=variants,
         )
     )
 
@@ -189,7 +203,9 @@ def quiz_take(
     "--pass-mark",
     help="Pass at this fraction of the maximum (0.6) or percentage (60%); default full marks.",
 )
-@click.option("--student", help="Student id recorded in the result.")
+@click.option(
+    "--student", help="Student id recorded in the result (and, with params, their variant)."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--no-color", is_flag=True, help="No colour in the text report.")
 def quiz_grade(
@@ -294,7 +310,9 @@ def exercise_check(exercise_name: str, path: str | None, watch: bool) -> None:
 @click.argument("submission")
 @click.option("--format", "fmt", type=_EXERCISE_FORMATS, default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option("--student", help="Student id recorded in the result.")
+@click.option(
+    "--student", help="Student id recorded in the result (and, with params, their variant)."
+)
 @click.option(
     "--require-isolation",
     type=_ISOLATION,

@@ -24,7 +24,11 @@ class Exported:
     suffix: str
 
 
-def export_bank(bank: Bank, fmt: str, *, seed: int | None = None) -> Exported:
+def export_bank(
+    bank: Bank, fmt: str, *, seed: int | None = None, variants: int | None = None
+) -> Exported:
+    """``variants``: for qti and moodle, every parametrized question as that many variants
+    of which the LMS draws one (other formats export one variant per call)."""
     from grader.export._context import ExportContext
     from grader.export._view import arrange
     from grader.export.registry import EXPORTERS
@@ -32,9 +36,19 @@ def export_bank(bank: Bank, fmt: str, *, seed: int | None = None) -> Exported:
     if fmt not in EXPORTERS:
         raise BadInput(f"unknown export format '{fmt}' (choose from {', '.join(EXPORTERS)})")
     module = EXPORTERS[fmt]
-    ctx = ExportContext(arrange(bank, seed), fmt)
+    view = arrange(bank, seed)
+    if variants and bank.parametrized:
+        from grader.export.variants import expand
+
+        view = expand(view, bank, variants)
+    ctx = ExportContext(view, fmt)
     data: bytes = module.export(ctx)
-    return Exported(data, [str(loss) for loss in ctx.losses], module.SUFFIX)
+    losses = ctx.losses
+    if variants and bank.parametrized:
+        from grader.export.variants import first_variant_only
+
+        losses = first_variant_only(losses, view)
+    return Exported(data, [str(loss) for loss in losses], module.SUFFIX)
 
 
 def main(
@@ -44,6 +58,8 @@ def main(
     output: str,
     seed: int | None = None,
     warn: Callable[[str], None],
+    student: str | None = None,
+    variants: int | None = None,
 ) -> int:
     """Export ``bank`` (a path or shipped name) to ``output``; returns the exit code (0)."""
     from grader.bank.loader import load_bank
@@ -51,7 +67,39 @@ def main(
 
     path = resolve_bank(bank)
     loaded = load_bank(path)
-    result = export_bank(loaded, fmt, seed=seed)
+    if student is not None or variants is not None:
+        from grader.export import variants as by_variant
+
+        if not loaded.parametrized:
+            raise BadInput(f"{bank}: no question has params, so there are no variants to export")
+        if student is not None and variants is not None:
+            raise BadInput("give --student or --variants, not both")
+        if student is not None:
+            from grader.bank.variants import variant_for
+
+            loaded = by_variant.titled(loaded, variant_for(loaded, student))
+        elif variants is not None and not 1 <= variants <= loaded.variants:
+            raise BadInput(f"--variants must be from 1 to {loaded.variants} (the bank's variants)")
+        elif variants is not None and fmt not in by_variant.GROUPED:
+            # One file per variant, and for a student page a key beside each.
+            for k in range(variants):
+                drawn = by_variant.titled(loaded, k)
+                _write(
+                    export_bank(drawn, fmt, seed=seed),
+                    str(by_variant.variant_path(output, k)),
+                    drawn,
+                    warn if k == 0 else None,
+                )
+                if fmt == "html":
+                    key = export_bank(drawn, "html-key", seed=seed)
+                    _write(key, str(by_variant.variant_path(output, k, key=True)), drawn, None)
+            return 0
+    result = export_bank(loaded, fmt, seed=seed, variants=variants)
+    _write(result, output, loaded, warn)
+    return 0
+
+
+def _write(result: Exported, output: str, loaded: Bank, warn: Callable[[str], None] | None) -> None:
     target = Path(output)
     if target.is_dir():
         raise BadInput(
@@ -63,6 +111,6 @@ def main(
         target.write_bytes(result.data)
     except OSError as exc:
         raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
-    for line in result.warnings:
-        warn(line)
-    return 0
+    if warn is not None:
+        for line in result.warnings:
+            warn(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from grader.bank.model import Bank, Question
 from grader.bank.types._choices import LETTERS, Choice
@@ -31,6 +32,7 @@ class QuestionView:
     rights: list[str] = field(default_factory=list)  # matching, in shown order
     lefts: list[str] = field(default_factory=list)  # matching, in shown order
     items: list[str] = field(default_factory=list)  # ordering, in shown order
+    group: Any = None  # grader.export.variants.Group: one of several variants (qti, moodle)
 
     @property
     def type(self) -> str:

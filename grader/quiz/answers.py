@@ -7,6 +7,7 @@ file and line, all at once; nothing is graded from a file that has problems.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,44 @@ def read_answers(path: Path, bank: Bank, *, display_name: str | None = None) -> 
     return responses
 
 
+HEADER_KEYS = ("student", "variant")  # not question ids, unless the bank has such a question
+
+
+@dataclass
+class Header:
+    """Who answered and, for a paper variant, which one (parametrized banks)."""
+
+    student: str | None = None
+    variant: int | None = None
+
+
+def read_header(path: Path, bank: Bank, *, display_name: str | None = None) -> Header:
+    """The optional `student:` and `variant:` keys; raises ValidationFailed naming file:line."""
+    checker = Checker(display_name or str(path))
+    root = compose(path, checker)
+    header = Header()
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            key = getattr(key_node, "value", None)
+            if key not in HEADER_KEYS or bank.question(str(key)) is not None:
+                continue
+            if key == "student":
+                header.student = checker.string(value_node, "student")
+            else:
+                number = checker.number(value_node, "variant")
+                if number is not None and (
+                    number != int(number) or not 0 <= number < bank.variants
+                ):
+                    checker.error(
+                        value_node, "variant", f"must be a variant from 0 to {bank.variants - 1}"
+                    )
+                elif number is not None:
+                    header.variant = int(number)
+    if checker.problems:
+        raise ValidationFailed(checker.problems)
+    return header
+
+
 def _read(checker: Checker, root: yaml.Node, bank: Bank, out: dict[str, Any]) -> None:
     if not isinstance(root, yaml.MappingNode):
         checker.error(
@@ -44,6 +83,8 @@ def _read(checker: Checker, root: yaml.Node, bank: Bank, out: dict[str, Any]) ->
         if qid is None:
             continue
         question = bank.question(qid)
+        if question is None and qid in HEADER_KEYS:
+            continue  # read by read_header
         if question is None:
             checker.error(
                 key_node,

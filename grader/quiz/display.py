@@ -50,6 +50,7 @@ class Display:
     questions: list[QuestionInfo]
     prompts: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "80:0" -> id -> lines
     version: int = DISPLAY_VERSION
+    parametrized: bool = False  # texts differ per student: no screen painted from the cache
 
     def info(self, qid: str) -> QuestionInfo | None:
         return next((q for q in self.questions if q.id == qid), None)
@@ -147,7 +148,9 @@ def load_display(sha: str, fingerprint: str) -> Display | None:
 
 
 def build_display(bank: Bank) -> Display:
-    return Display(bank.id, bank.title, [info_of(q) for q in bank.questions])
+    display = Display(bank.id, bank.title, [info_of(q) for q in bank.questions])
+    display.parametrized = bank.parametrized
+    return display
 
 
 def add_prompts(display: Display, bank: Bank, columns: int, color: bool) -> bool:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.bank import load_bank
+from grader.bank.model import Bank
 from grader.errors import EXIT_FAILED, EXIT_OK, BadInput
-from grader.quiz.answers import read_answers
+from grader.quiz.answers import read_answers, read_header
 from grader.quiz.scoring import build_result
 from grader.resources import resolve_bank
 
@@ -27,6 +28,20 @@ def pass_fraction(raw: str | float | None) -> float | None:
     return value / 100.0 if percent or value > 1 else value
 
 
+def _variant_of(bank: Bank, path: Path, student: str | None) -> tuple[Bank, str | None]:
+    """The variant the answers were given to: the file's `variant:`, else the student's
+    (from --student or the file's `student:`), else variant 0."""
+    from grader.bank.variants import bank_for_student, bank_variant
+
+    header = read_header(path, bank)
+    if student and header.student and student != header.student:
+        raise BadInput(f"{path}: answers of '{header.student}', but --student is '{student}'")
+    student = student or header.student
+    if header.variant is not None:
+        return bank_variant(bank, header.variant), student
+    return bank_for_student(bank, student)[0], student
+
+
 def main(
     *,
     bank: str,
@@ -43,6 +58,8 @@ def main(
     path = Path(answers)
     if not path.is_file():
         raise BadInput(f"{answers}: no such file")
+    if the_bank.parametrized:
+        the_bank, student = _variant_of(the_bank, path, student)
     responses = read_answers(path, the_bank)
     result = build_result(
         the_bank,

@@ -83,6 +83,9 @@ def build_result(
             info["response_text"] = describe_response(question, graded.response)
         if question.explanation:
             info["explanation"] = question.explanation
+        if question.variant is not None:  # parametrized: which numbers this student had
+            info["variant"] = question.variant
+            info["params"] = to_json_value(question.values)
         if not graded.answered:
             unanswered.append(question.id)
             message = "not answered"
@@ -110,6 +113,9 @@ def build_result(
     needed = max_total * (1.0 if pass_mark is None else pass_mark)
     passed = total >= needed - EPS
     info = {"unanswered": unanswered, **(extra or {})}
+    drawn = {t.extra["variant"] for t in tests if "variant" in t.extra}
+    if drawn:
+        info["variant"] = min(drawn)  # one number for the whole bank (see bank.variants)
     if pass_mark is not None:
         info["pass_mark"] = pass_mark
     return Result(

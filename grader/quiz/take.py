@@ -266,8 +266,14 @@ def _run(
             store.save_session(session)
         if the_bank is None:
             the_bank, _ = _load(path, sha)
+        if the_bank.parametrized:  # this student's numbers, the same on every resume
+            from grader.bank.variants import bank_for_student
+
+            the_bank = bank_for_student(the_bank, session.student)[0]
         columns = terminal_width(cap=100) - 1 if interactive else terminal_width(cap=100)
-        if display_cache.add_prompts(display, the_bank, columns, paint.color):
+        if not the_bank.parametrized and display_cache.add_prompts(
+            display, the_bank, columns, paint.color
+        ):
             display_cache.save_display(display, sha, fingerprint)
         notes = ["bank_changed"] if resume and reconcile(session, the_bank, sha) else []
         messages = [render("message.txt.j2", paint=paint, columns=80, name=note) for note in notes]
@@ -325,6 +331,8 @@ def paint_first_screen(
     """Draw the current question from the display cache, before the bank is loaded.
     Only for a question in its fresh state (what the full UI will draw identically)."""
     if session.reviewing or session.current >= len(session.order) or session.bank_sha256 != sha:
+        return False
+    if display.parametrized:  # the cached screen has variant 0's numbers, not this student's
         return False
     qid = session.order[session.current]
     info = display.info(qid)
