@@ -15,7 +15,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NODE_DIR = ROOT / "tests/node"
 NODE_MODULES = NODE_DIR / "node_modules"
-SCHEMAS = ROOT.parent / "shared/schemas"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _export_tools import NODE_DIR, NODE_MODULES, ROOT, SCHEMAS, need_path, need_program
+from _export_tools import NODE_DIR, NODE_MODULES, ROOT, need_path, need_program
 from lxml import etree
+from published_schemas import need_schema
 
 from grader.bank import load_bank
 from grader.bank.model import Bank
@@ -38,13 +39,13 @@ def bank(name: str) -> Bank:
 
 @cache
 def xsd() -> etree.XMLSchema:
-    path = need_path(SCHEMAS / "qti12/ims_qtiasiv1p2.xsd", "../shared/schemas (the QTI XSD)")
+    path = need_schema("qti12/ims_qtiasiv1p2.xsd")
     return etree.XMLSchema(etree.parse(str(path)))
 
 
 @cache
 def dtd() -> etree.DTD:
-    path = need_path(SCHEMAS / "qti12/ims_qtiasiv1p2p1.dtd", "../shared/schemas (the QTI DTD)")
+    path = need_schema("qti12/ims_qtiasiv1p2p1.dtd")
     return etree.DTD(str(path))
 
 

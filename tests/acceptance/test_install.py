@@ -3,14 +3,18 @@ plain (non-editable) install works from any directory.
 
 The wheel is built from a copy of the working tree, so the checkout gets no `build/`
 or `*.egg-info` and concurrent test runs do not race on them. The venv borrows the
-system site-packages (torch and friends are not reinstalled) but gets grader itself only
-from the wheel — the test checks that the import really comes from the venv.
+site-packages of the interpreter running pytest (torch and friends are not reinstalled)
+through a .pth file, which works whether that interpreter is itself a venv or not:
+`--system-site-packages` from inside a venv would borrow the *base* interpreter's
+packages instead. grader itself comes only from the wheel — the test checks that the
+import really comes from the venv.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from borrowing_venv import borrowing_venv
 
 from grader import __version__
 
@@ -42,7 +47,7 @@ def files_under(folder: Path) -> list[Path]:
 def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     return subprocess.run(
-        cmd, cwd=cwd, env={**clean, **env}, capture_output=True, text=True, timeout=300
+        cmd, cwd=cwd, env={**clean, **env}, input="", capture_output=True, text=True, timeout=300
     )
 
 
@@ -124,16 +129,41 @@ def test_wheel_holds_no_instructor_material(names: set[str]) -> None:
                 assert f"grader/_data/exercises/{rel}" not in names
 
 
+def test_the_venv_sees_every_dependency_even_when_made_from_inside_a_venv(tmp_path: Path) -> None:
+    """The bug this guards: pytest run from a venv made the install venv see the base
+    interpreter's packages, without torch or markdown-it. The nested venv is made from
+    inside the outer one, as a user's `python -m pytest` inside their venv would."""
+    outer = borrowing_venv(tmp_path / "outer")
+    maker = ROOT / "tests" / "borrowing_venv.py"
+    made = run([str(outer), str(maker), str(tmp_path / "inner")], cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    inner = Path(made.stdout.strip())
+    # pyproject's [project] dependencies (tomllib is 3.11+; the list is one string per line).
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.M | re.S)
+    assert block, "no dependencies list in pyproject.toml"
+    dists = re.findall(r'^\s*"([A-Za-z0-9_.-]+)', block.group(1), re.M)
+    assert "torch" in dists and "markdown-it-py" in dists
+    probe = (
+        "import importlib.metadata as m, importlib.util as u, sys\n"
+        f"missing = [d for d in {dists!r} if not u.find_spec('pip') or not m.files(d)]\n"
+        "import torch, markdown_it\n"
+        "print(missing, u.find_spec('grader') is None)\n"
+    )
+    for python in (outer, inner):
+        seen = run([str(python), "-c", probe], cwd=tmp_path)
+        assert seen.returncode == 0, seen.stderr
+        # Every dependency visible, pip too, and no grader but the one a test installs.
+        assert seen.stdout.split() == ["[]", "True"], (python, seen.stdout)
+
+
 def test_non_editable_install_works_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    # --without-pip is enough: the system pip (visible through the system site-packages)
-    # installs into whichever interpreter runs it.
-    made = run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
-               cwd=tmp_path)  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    python, grader = venv / "bin" / "python", venv / "bin" / "grader"
+    # The borrowed pip installs into whichever interpreter runs it, here the venv;
+    # --ignore-installed: never touch the grader that the test runner's environment has.
+    python, grader = borrowing_venv(venv), venv / "bin" / "grader"
     installed = run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", str(wheel)],
         cwd=tmp_path,
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
@@ -159,11 +189,10 @@ def test_non_editable_install_works_from_another_directory(wheel: Path, tmp_path
     # The README's first command ends in `grader quiz take vanishing-gradients`: piped
     # input stands in for the student; end of input saves the attempt.
     data = tmp_path / "data"
-    take = subprocess.run(
+    take = run(
         [str(grader), "quiz", "take", "vanishing-gradients", "--student", "newcomer",
          "--seed", "1", "--limit", "2", "--no-color"],
-        cwd=elsewhere, input="", capture_output=True, text=True, timeout=120,
-        env={**os.environ, "GRADER_DATA_DIR": str(data)},
+        cwd=elsewhere, GRADER_DATA_DIR=str(data),
     )  # fmt: skip
     assert take.returncode == 0, take.stderr
     assert "Question 1/2" in take.stdout and "--resume" in take.stdout

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from published_schemas import need_schema
 
 from grader.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = str(ROOT / "tests/fixtures/banks/all-types.yaml")
-XSD = ROOT.parent / "shared/schemas/junit/junit-10.xsd"
 
 FULL = """\
 kaylee: [relu, batchnorm]
@@ -99,7 +99,7 @@ def test_junit_report_validates_against_the_schema(tmp_path: Path) -> None:
     lxml = pytest.importorskip("lxml.etree")
     code, out = grade(tmp_path, "kaylee: [relu]\n", "--format", "junit")
     assert code == 1
-    schema = lxml.XMLSchema(lxml.parse(str(XSD)))
+    schema = lxml.XMLSchema(lxml.parse(str(need_schema("junit/junit-10.xsd"))))
     doc = lxml.fromstring(out.encode())
     assert schema.validate(doc), schema.error_log
     assert doc.get("tests") == "9"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
+from published_schemas import need_schema
 
 from grader.exercise import text
 from grader.report.model import Attachment, Result, TestResult
 from grader.report.registry import render
-
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
 
 NASTY = '<script>alert(1)</script> & \x00\x07 \ud7ff ]]> "quotes"'
 
@@ -54,15 +52,9 @@ def _result() -> Result:
     )
 
 
-def _schema_dir() -> Path:
-    if not SCHEMAS.is_dir():
-        pytest.skip("shared/schemas is not beside the repository")
-    return SCHEMAS
-
-
 def test_junit_is_valid_against_the_jenkins_schema() -> None:
     etree = pytest.importorskip("lxml.etree")
-    schema = etree.XMLSchema(etree.parse(str(_schema_dir() / "junit" / "junit-10.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(need_schema("junit/junit-10.xsd"))))
     xml = render(_result(), "junit")
     doc = etree.fromstring(xml.encode())
     assert schema.validate(doc), schema.error_log
@@ -81,7 +73,7 @@ def test_junit_is_valid_against_the_jenkins_schema() -> None:
 
 
 def test_gradescope_is_valid_against_its_schema() -> None:
-    schema = json.loads((_schema_dir() / "gradescope" / "results.schema.json").read_text())
+    schema = json.loads(need_schema("gradescope/results.schema.json").read_text())
     data = json.loads(render(_result(), "gradescope"))
     jsonschema.validate(data, schema)
     assert data["score"] == 1.0
