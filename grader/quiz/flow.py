@@ -74,6 +74,12 @@ class ReviewRow:
     title: str
     answered: bool
     answer: str
+    partial: bool = False  # answered, but some blanks left empty
+
+
+def half_answered(q: Question, response: Any) -> bool:
+    """A cloze answer with some blanks filled and some empty."""
+    return q.type == "cloze" and isinstance(response, list) and None in response
 
 
 class Driver(Protocol):
@@ -236,6 +242,7 @@ class Flow:
                     title=_snippet(self.by_id[qid]),
                     answered=s.attempt(qid).answered,
                     answer=describe_response(self.by_id[qid], s.attempt(qid).response),
+                    partial=half_answered(self.by_id[qid], s.attempt(qid).response),
                 )
                 for i, qid in enumerate(s.order)
             ]

@@ -237,7 +237,10 @@ def main(
     if outcome == "timeout":
         say_template("timeout")
     assert loaded is not None  # every other outcome ran the attempt with the bank loaded
-    return finish(loaded, session, stdout=stdout, paint=paint, out=out, say=say_template)
+    return finish(
+        loaded, session, stdout=stdout, paint=paint, out=out, say=say_template,
+        pager_in=stdin if interactive else None,
+    )  # fmt: skip
 
 
 def _run(
@@ -343,21 +346,23 @@ def paint_first_screen(
     lines = display.prompts.get(display_cache.prompt_key(columns, paint.color), {}).get(qid)
     if lines is None:
         return False
-    term.draw(
-        render(
-            "question.txt.j2",
-            paint=paint,
-            columns=columns,
-            head=head_of(display.title, session, session.current, info.points, time.time()),
-            prompt_lines=lines,
-            widget=display_cache.first_view(info, session.layout.get(qid, [])),
-            error="",
-            hints=[],
-            notice="",
-            practice=session.mode == "practice",
-            has_hints=bool(info.hints),
-        )
+    from grader.quiz.layout import compose
+
+    text = render(
+        "question.txt.j2",
+        paint=paint,
+        columns=columns,
+        head=head_of(display.title, session, session.current, info.points, time.time()),
+        prompt_lines=lines,
+        widget=display_cache.first_view(info, session.layout.get(qid, [])),
+        error="",
+        hints=[],
+        notice="",
+        practice=session.mode == "practice",
+        has_hints=bool(info.hints),
     )
+    width, rows = term.size()
+    term.draw(compose(text, width - 1, rows, paint=paint).lines)
     return True
 
 
@@ -369,7 +374,9 @@ def finish(
     paint: Painter,
     out: Path | None,
     say: Any,
+    pager_in: TextIO | None = None,
 ) -> int:
+    """Save and show the result; on a terminal (``pager_in``) a long report is paged."""
     by_id = {q.id: q for q in bank.questions}
     questions = [by_id[qid] for qid in session.order]
     responses = {qid: a.response for qid, a in session.attempts.items() if a.answered}
@@ -406,7 +413,15 @@ def finish(
     if out is not None:
         store.write_atomic(out, report)
     store.discard_session(bank.id, session.student)
-    stdout.write("\n" + render_text(result, color=paint.color))
+    if pager_in is not None:
+        text = render_text(result, color=paint.color, columns=terminal_width(cap=100) - 1)
+        from grader.quiz.tty_ui import page_summary
+
+        where = render("message.txt.j2", paint=paint, columns=80, name="results", path=out or saved)
+        page_summary(pager_in, stdout, paint, text, where.strip())
+        return 0
+    text = render_text(result, color=paint.color)
+    stdout.write("\n" + text)
     say("results", path=out or saved)
     return 0
 

@@ -29,6 +29,8 @@ _SEQUENCES = {
     "\x1b[H": "home",
     "\x1b[F": "end",
     "\x1b[3~": "delete",
+    "\x1b[5~": "pageup",
+    "\x1b[6~": "pagedown",
     "\x1b[Z": "shift-tab",
 }
 _SINGLE = {
@@ -72,6 +74,10 @@ def parse_keys(data: str) -> list[str]:
     return keys
 
 
+ENTER_SCREEN = "\x1b[?1049h\x1b[?25l"  # alternate screen on, cursor hidden (the UI draws one)
+LEAVE_SCREEN = "\x1b[?25h\x1b[?1049l"
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -102,7 +108,9 @@ class Terminal:
         # restored and progress saved on the way out.
         for sig in (signal.SIGTERM, signal.SIGHUP):
             self._handlers[sig] = signal.signal(sig, _interrupt)
-        self.write("\x1b[?25l")  # hide the cursor: the UI draws its own
+        # The alternate screen: redraws never reach the scrollback, and leaving it gives
+        # the student their terminal back as it was.
+        self.write(ENTER_SCREEN)
         return self
 
     def __exit__(
@@ -116,7 +124,7 @@ class Terminal:
         for sig, handler in self._handlers.items():
             signal.signal(sig, handler)
         try:
-            self.write("\x1b[?25h\n")
+            self.write(LEAVE_SCREEN)
             if self._saved is not None:
                 termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
         except OSError:
@@ -130,15 +138,11 @@ class Terminal:
         size = shutil.get_terminal_size((80, 24))
         return size.columns, size.lines
 
-    def draw(self, text: str) -> None:
-        """Replace the whole screen with ``text``: home, clear, then the lines."""
-        lines = text.split("\n")
+    def draw(self, lines: list[str]) -> None:
+        """Replace the screen with ``lines`` (fitted to it already, see quiz.layout):
+        overwrite in place and clear what is left, which neither flickers nor scrolls."""
         _, rows = self.size()
-        if len(lines) > rows:
-            # Too tall for the terminal: keep the header and the bottom (the answer
-            # area and the keys), cut the top of the prompt rather than the choices.
-            lines = [*lines[:3], "⋮", *lines[len(lines) - (rows - 4) :]]
-        self.write("\x1b[H\x1b[2J" + "\r\n".join(lines))
+        self.write("\x1b[H" + "\x1b[K\r\n".join(lines[:rows]) + "\x1b[K\x1b[J")
 
     def read_key(self, timeout: float | None = None) -> str | None:
         """The next key name, or None if ``timeout`` seconds pass without one or the

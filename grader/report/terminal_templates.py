@@ -35,6 +35,12 @@ def _plain(text: str) -> str:
     return plain_inline(text)
 
 
+def _section(name: str, priority: int, scroll: bool = False, title: bool = False) -> str:
+    from grader.quiz.layout import section
+
+    return section(name, priority, scroll, title)
+
+
 def fmt_number(value: float) -> str:
     """Scores as people write them: 2, 1.5, 0.667 (no trailing zeros)."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
@@ -81,6 +87,8 @@ def environment() -> jinja2.Environment:
         plain=_plain,
         num=fmt_number,
         percent=percent,
+        section=_section,
+        focus="\x1f",  # grader.quiz.layout.FOCUS: marks the lines under the cursor
     )
     return env
 
