@@ -51,6 +51,7 @@ class Screen:
     deadline: float | None = None
     practice: bool = True
     columns: int = 0  # the width prompt_lines were wrapped to
+    notice: str = ""  # a line to show with the question (e.g. "you skipped this one")
 
 
 @dataclass
@@ -84,6 +85,7 @@ def half_answered(q: Question, response: Any) -> bool:
 
 class Driver(Protocol):
     paint: Painter
+    revisit_skipped: bool  # offer skipped questions again (a person at a terminal)
 
     def columns(self) -> int: ...
     def ask(self, screen: Screen) -> Outcome: ...
@@ -187,18 +189,27 @@ class Flow:
         """Run to the end; True if the attempt is complete (else Stop was raised),
         False if time ran out."""
         s = self.session
-        while s.current < len(s.order) and not s.reviewing:
-            if self.timed_out():
-                return False
-            qid = s.order[s.current]
-            if s.mode == "practice" and qid in s.attempts and s.attempts[qid].answered:
-                # Answered, then stopped on its feedback screen: resume after it.
+        while True:
+            while s.current < len(s.order) and not s.reviewing:
+                if self.timed_out():
+                    return False
+                qid = s.order[s.current]
+                if s.mode == "practice" and qid in s.attempts and s.attempts[qid].answered:
+                    # Answered (or answered, then stopped on its feedback screen): go on.
+                    s.current += 1
+                    continue
+                outcome = self.ask(s.current, exam=s.mode == "exam")
+                if outcome == "timeout":
+                    return False
                 s.current += 1
-                continue
-            outcome = self.ask(s.current, exam=s.mode == "exam")
-            if outcome == "timeout":
-                return False
-            s.current += 1
+                self.save(s)
+            skipped = [q for q in s.order if not s.attempt(q).answered]
+            if s.mode == "exam" or s.second_round or not skipped:
+                break
+            if not self.driver.revisit_skipped:
+                break
+            # Practice: once through, then the skipped ones again before the summary.
+            s.second_round, s.current = True, 0
             self.save(s)
         if s.mode == "exam":
             s.reviewing = True
@@ -213,6 +224,8 @@ class Flow:
         tries = 0
         while True:
             screen = self.screen(index, previous if exam else None)
+            if self.session.second_round and not tries:
+                screen.notice = "You skipped this question: answer it now, or skip it again."
             started = self.clock()
             outcome = self.driver.ask(screen)
             if outcome.kind in ("quit", "eof"):

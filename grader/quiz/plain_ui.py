@@ -48,6 +48,7 @@ class PlainDriver:
         self.stdin = stdin
         self.out = stdout
         self.paint = paint
+        self.revisit_skipped = False  # a script's answers come in one pass
 
     def columns(self) -> int:
         return terminal_width(cap=100)

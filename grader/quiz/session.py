@@ -51,6 +51,7 @@ class Session:
     deadline: float | None = None  # wall-clock end of an exam with a time limit
     time_limit_s: float | None = None
     reviewing: bool = False  # exam: every question seen, now on the review screen
+    second_round: bool = False  # practice: going back over the skipped questions
     version: int = FORMAT_VERSION
 
     def attempt(self, qid: str) -> Attempt:

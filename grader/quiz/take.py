@@ -96,18 +96,18 @@ def new_session(
     )
 
 
-def reconcile(session: Session, bank: Bank, sha: str) -> bool:
-    """Fit a saved attempt to the bank as it is now; True if anything was dropped."""
+def reconcile(session: Session, bank: Bank, sha: str) -> tuple[list[str], list[str]]:
+    """Fit a saved attempt to the bank as it is now: (question ids no longer in the
+    bank, ids whose saved answer no longer fits and was dropped)."""
     if session.bank_sha256 == sha:
-        return False
+        return [], []
     by_id = {q.id: q for q in bank.questions}
-    dropped = False
-    kept_order = [qid for qid in session.order if qid in by_id]
-    if len(kept_order) != len(session.order):
-        dropped = True
+    removed = [qid for qid in session.order if qid not in by_id]
+    dropped: list[str] = []
+    if removed:
         done = [qid for qid in session.order[: session.current] if qid in by_id]
         session.current = len(done)
-    session.order = kept_order
+    session.order = [qid for qid in session.order if qid in by_id]
     for qid in list(session.attempts):
         attempt = session.attempts[qid]
         q = by_id.get(qid)
@@ -119,11 +119,20 @@ def reconcile(session: Session, bank: Bank, sha: str) -> bool:
             ok = False
         if not ok:
             del session.attempts[qid]
-            dropped = True
+            if q is not None and attempt.answered:
+                dropped.append(qid)
     for qid in session.order:
         session.layout[qid] = draw_layout(by_id[qid], session.seed)
     session.bank_sha256 = sha
-    return dropped
+    return removed, dropped
+
+
+def nothing_done(session: Session) -> bool:
+    """An attempt with nothing in it worth keeping (no answer, try or hint), and no
+    running clock: a plain start may replace it."""
+    return session.deadline is None and not any(
+        a.answered or a.tries or a.hints_shown for a in session.attempts.values()
+    )
 
 
 def main(
@@ -173,6 +182,7 @@ def main(
         stdout.flush()
 
     saved = store.load_session(display.bank_id, who)
+    replaced = False
     if resume:
         if saved is None:
             raise BadInput(
@@ -181,7 +191,8 @@ def main(
             )
         session = saved
     else:
-        if saved is not None and not restart:
+        replaced = saved is not None and not restart and nothing_done(saved)
+        if saved is not None and not restart and not replaced:
             raise BadInput(
                 render(
                     "message.txt.j2",
@@ -218,7 +229,7 @@ def main(
     try:
         outcome, loaded = _run(
             display, session, path, sha, fingerprint, the_bank, interactive, resume, paint,
-            stdin, stdout,
+            stdin, stdout, notes=["empty_replaced"] if replaced else [],
         )  # fmt: skip
     except KeyboardInterrupt:  # Ctrl-C while the bank was still loading
         store.save_session(session)
@@ -255,6 +266,7 @@ def _run(
     paint: Painter,
     stdin: TextIO,
     stdout: TextIO,
+    notes: list[str],
 ) -> tuple[str, Bank]:
     """Paint the first question, load the bank, run the attempt: (outcome, bank)."""
     with ExitStack() as stack:
@@ -278,8 +290,16 @@ def _run(
             display, the_bank, columns, paint.color
         ):
             display_cache.save_display(display, sha, fingerprint)
-        notes = ["bank_changed"] if resume and reconcile(session, the_bank, sha) else []
-        messages = [render("message.txt.j2", paint=paint, columns=80, name=note) for note in notes]
+        removed, dropped = reconcile(session, the_bank, sha) if resume else ([], [])
+        if removed or dropped:
+            notes = [*notes, "bank_changed"]
+        messages = [
+            render(
+                "message.txt.j2", paint=paint, columns=80, name=note, bank=display.bank_id,
+                removed=removed, dropped=dropped,
+            )
+            for note in notes
+        ]  # fmt: skip
         if resume:
             messages.append(
                 render(

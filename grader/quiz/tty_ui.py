@@ -40,6 +40,7 @@ class TtyDriver:
         self.term = term
         self.paint = paint
         self.notice = notice  # shown once, on the first screen (e.g. "Resuming ...")
+        self.revisit_skipped = True
         self.scroll: dict[str, int] = {}  # part name -> first line shown (this screen)
         self._page: tuple[str | None, int] = (None, 1)  # what PgUp/PgDn move, by how much
 
@@ -74,6 +75,7 @@ class TtyDriver:
 
     def ask(self, screen: Screen) -> Outcome:
         notice, self.notice = self.notice, ""
+        notice = "\n".join(n for n in (notice, screen.notice) if n)
         self.scroll = {}
         while True:
             self._fit(screen)

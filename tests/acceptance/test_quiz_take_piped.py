@@ -62,7 +62,7 @@ def test_bad_lines_are_asked_again_with_a_reason(data: Path) -> None:
 
 
 def test_an_unfinished_attempt_needs_resume_or_restart(data: Path) -> None:
-    take("--student", "max", stdin="")
+    take("--student", "max", "--seed", "3", stdin="1\n")  # one answer, then end of input
     code, out = take("--student", "max", stdin="")
     assert code == 2
     assert "unfinished attempt" in out and "--resume" in out and "--restart" in out
@@ -166,3 +166,28 @@ def test_an_invalid_bank_is_reported_with_its_line(data: Path, tmp_path: Path) -
     result = CliRunner().invoke(main, ["quiz", "take", str(bad)], input="")
     assert result.exit_code == 2
     assert f"{bad}:4:" in result.output and "choices" in result.output
+
+
+def test_an_attempt_with_nothing_in_it_does_not_block_a_new_start(data: Path) -> None:
+    code, _ = take("--student", "ivy", "--seed", "3", stdin="")  # opened, nothing answered
+    assert code == 0 and layout_of(data, "ivy")["seed"] == 3
+    code, out = take("--student", "ivy", "--seed", "4", stdin="")
+    assert code == 0, out
+    assert "had no answers yet; it was replaced" in out
+    assert layout_of(data, "ivy")["seed"] == 4
+
+
+def test_a_question_renamed_since_the_attempt_was_saved_is_named_on_resume(
+    data: Path, tmp_path: Path
+) -> None:
+    bank = tmp_path / "bank.yaml"
+    bank.write_text((ROOT / "tests/fixtures/banks/small-screens.yaml").read_text())
+    args = ["quiz", "take", str(bank), "--student", "ora", "--seed", "1"]
+    out = CliRunner().invoke(main, args, input="1\n").output  # answers the first question
+    session = json.loads((data / "sessions" / "small-screens--ora.json").read_text())
+    first = session["order"][0]
+    assert session["attempts"][first]["answered"], out
+    bank.write_text(bank.read_text().replace(f"id: {first}\n", f"id: {first}-renamed\n"))
+    result = CliRunner().invoke(main, [*args[:-2], "--resume"], input="")
+    assert result.exit_code == 0, result.output
+    assert f"no longer in it (renamed or removed): {first}" in result.output

@@ -295,3 +295,47 @@ def test_the_first_question_is_drawn_before_the_bank_code_loads(tmp_path: Path) 
     for heavy in ("yaml", "markdown_it", "grader.bank", "torch"):
         assert not re.search(rf"\|\s+{re.escape(heavy)}\s*$", before, re.M), heavy
     assert re.search(r"\|\s+jinja2\s*$", before, re.M)  # the screen came from a template
+
+
+SMALL_BANK = str(ROOT / "tests/fixtures/banks/small-screens.yaml")
+
+
+def test_skipped_questions_come_back_before_the_summary(tmp_path: Path) -> None:
+    child = spawn_bank(tmp_path, SMALL_BANK, "--tag", "single", "--tag", "ordering")
+    child.expect("Question 1/2")
+    order = json.loads((tmp_path / "sessions" / "small-screens--hal.json").read_text())["order"]
+    child.send("s")
+    child.expect("Question 2/2")
+    child.send("s")
+    child.expect("Question 1/2")  # offered again, saying why
+    child.expect("You skipped this question")
+    child.send("s")  # skipped twice: left unanswered
+    child.expect("Question 2/2")
+    child.expect("You skipped this question")
+    child.send("\r")  # answered this time (as shown)
+    child.expect("Partly right|Not quite|Correct")
+    child.send("\r\r")
+    child.expect("Results saved to")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    result = first_result(tmp_path)
+    assert result["unanswered"] == [order[0]]
+    assert "response" in {t["id"]: t for t in result["tests"]}[order[1]]
+
+
+def test_exam_review_flags_a_half_filled_cloze_and_submit_warns(tmp_path: Path) -> None:
+    child = spawn_bank(tmp_path, SMALL_BANK, "--mode", "exam", "--tag", "cloze")
+    child.expect("Question 1/1")
+    child.send("1e-10\r\r")  # the first blank only; enter on the empty second submits
+    child.expect("Review your answers")
+    child.expect(r"❯ 1\.")  # the cursor starts on the question with a gap
+    child.expect("half answered: ")
+    child.send("\x1b[A")  # up, round to Submit
+    child.send("\r")
+    child.expect("1 half answered: it scores less than it could")
+    assert not list((tmp_path / "results").glob("*.json"))  # not submitted yet
+    child.send("\r")  # asked once: this submits
+    child.expect("Results saved to")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert first_result(tmp_path)["tests"][0]["response"] == [1e-10, None]
