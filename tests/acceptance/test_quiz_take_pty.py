@@ -116,6 +116,9 @@ def test_practice_mode_whole_quiz_with_ctrl_c_and_resume(tmp_path: Path) -> None
     child.send("\x15" + "1.5e-3\r")
     child.expect("Correct")
     child.send("\r")
+    child.expect("Question 7/9")  # the skipped one, offered again
+    child.expect("You skipped this question")
+    child.send("s")
     child.expect("Score")  # the long report opens in a pager, the score on top
     child.expect("Results saved to")
     child.send("q")
