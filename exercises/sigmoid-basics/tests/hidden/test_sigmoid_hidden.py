@@ -23,7 +23,9 @@ def test_sigmoid_is_stable_for_large_inputs(submission):
     for dtype in (torch.float32, torch.float64):
         x = torch.tensor([-1000.0, -100.0, -30.0, 30.0, 100.0, 1000.0], dtype=dtype)
         expected = torch.tensor([0.0, 0.0, 9.357623e-14, 1.0, 1.0, 1.0], dtype=torch.float64)
-        assert_close(submission.sigmoid(x), expected, atol=1e-6, what=f"sigmoid(x) for {dtype}")
+        got = submission.sigmoid(x)
+        assert_close(got, expected, atol=1e-6, what=f"sigmoid(x) for {dtype}")
+        assert got.dtype == dtype, f"sigmoid of a {dtype} tensor should be {dtype}, not {got.dtype}"
 
 
 @points(2)
