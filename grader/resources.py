@@ -2,6 +2,11 @@
 
 In a checkout the content sits at the top level (``quizzes/``, ``templates/``,
 ``exercises/``); a wheel carries the same folders as ``grader/_data/<name>``.
+
+What a name means on the command line (``grader exercise grade sigmoid-basics ...``):
+an existing path first; then the course repository the command runs in
+(``./exercises/NAME/`` for an exercise, ``./quizzes/NAME.yaml`` for a bank), so that an
+instructor's full copy wins over the student copy a wheel ships; then what is shipped.
 """
 
 from __future__ import annotations
@@ -35,6 +40,9 @@ def resolve_bank(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    local = course_bank(name_or_path)
+    if local is not None:
+        return local
     banks = shipped_banks()
     if name_or_path in banks:
         return banks[name_or_path]
@@ -42,6 +50,23 @@ def resolve_bank(name_or_path: str) -> Path:
         raise BadInput(f"{name_or_path}: no such file")
     names = ", ".join(banks) or "none"
     raise BadInput(f"no bank file or shipped bank named '{name_or_path}' (shipped: {names})")
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and "/" not in text and "\\" not in text and text not in (".", "..")
+
+
+def course_bank(name: str) -> Path | None:
+    """``./quizzes/NAME.yaml`` of the course repository in the current folder, if any."""
+    candidate = Path("quizzes") / f"{name}.yaml"
+    return candidate if _is_name(name) and candidate.is_file() else None
+
+
+def course_exercise(name: str) -> Path | None:
+    """``./exercises/NAME/`` of the course repository in the current folder, if any."""
+    candidate = Path("exercises") / name
+    ok = _is_name(name) and (candidate / "exercise.yaml").is_file()
+    return candidate if ok else None
 
 
 def shipped_exercises() -> dict[str, Path]:
@@ -54,6 +79,9 @@ def resolve_exercise(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_dir():
         return path
+    local = course_exercise(name_or_path)
+    if local is not None:
+        return local
     exercises = shipped_exercises()
     if name_or_path in exercises:
         return exercises[name_or_path]
