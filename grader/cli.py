@@ -150,6 +150,11 @@ def quiz_export(
 @click.option(
     "-o", "--out", type=click.Path(dir_okay=False), help="Write the results JSON here too."
 )
+@click.option(
+    "--save-answers",
+    type=click.Path(dir_okay=False),
+    help="When finished, write your answers here (YAML) for `grader quiz grade`.",
+)
 def quiz_take(
     bank: str,
     student: str | None,
@@ -162,6 +167,7 @@ def quiz_take(
     time_limit: str | None,
     no_color: bool,
     out: str | None,
+    save_answers: str | None,
 ) -> None:
     """Take the quiz BANK (a path or a shipped name) in the terminal.
 
@@ -185,6 +191,7 @@ def quiz_take(
             time_limit=time_limit,
             no_color=no_color,
             out=Path(out) if out else None,
+            save_answers=Path(save_answers) if save_answers else None,
         )
     )
 

@@ -113,3 +113,32 @@ def _plain(checker: Checker, node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         return {str(_plain(checker, k)): _plain(checker, v) for k, v in node.value}
     return None
+
+
+def dump_answers(
+    bank: str, order: list[str], responses: dict[str, Any], *, student: str | None = None
+) -> str:
+    """An attempt's responses as an answers file that ``read_answers`` reads back to the
+    same responses (and ``grader quiz grade`` to the same score). ``bank`` is the name
+    or path to grade them against, as the header comment tells.
+
+    Canonical responses already are the contract's forms: a choice by its id or letter,
+    a matching by its items' texts, an ordering as the items in order. A question of the
+    attempt left unanswered is written as null (the contract's "left unanswered").
+    """
+    data = {qid: _plain_response(responses.get(qid)) for qid in order}
+    who = f" by {student}" if student else ""
+    header = f"# Answers{who}, to be graded with: grader quiz grade {bank} <this file>\n"
+    body = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=2**20
+    )
+    return header + body
+
+
+def _plain_response(value: Any) -> Any:
+    """Tuples and other sequences as lists, so that safe_dump writes plain YAML."""
+    if isinstance(value, (list, tuple)):
+        return [_plain_response(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain_response(v) for k, v in value.items()}
+    return value

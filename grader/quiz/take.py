@@ -148,6 +148,7 @@ def main(
     time_limit: str | None = None,
     no_color: bool = False,
     out: Path | None = None,
+    save_answers: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
@@ -250,7 +251,7 @@ def main(
     assert loaded is not None  # every other outcome ran the attempt with the bank loaded
     return finish(
         loaded, session, stdout=stdout, paint=paint, out=out, say=say_template,
-        pager_in=stdin if interactive else None,
+        pager_in=stdin if interactive else None, save_answers=save_answers, bank_arg=bank,
     )  # fmt: skip
 
 
@@ -395,6 +396,8 @@ def finish(
     out: Path | None,
     say: Any,
     pager_in: TextIO | None = None,
+    save_answers: Path | None = None,
+    bank_arg: str | None = None,
 ) -> int:
     """Save and show the result; on a terminal (``pager_in``) a long report is paged."""
     by_id = {q.id: q for q in bank.questions}
@@ -432,17 +435,30 @@ def finish(
     store.write_atomic(saved, report)  # before the attempt is discarded: never both lost
     if out is not None:
         store.write_atomic(out, report)
+    if save_answers is not None:
+        from grader.quiz.answers import dump_answers
+
+        grade_as = bank_arg or bank.id
+        answers = dump_answers(grade_as, session.order, responses, student=session.student)
+        store.write_atomic(save_answers, answers)
     store.discard_session(bank.id, session.student)
     if pager_in is not None:
         text = render_text(result, color=paint.color, columns=terminal_width(cap=100) - 1)
         from grader.quiz.tty_ui import page_summary
 
         where = render("message.txt.j2", paint=paint, columns=80, name="results", path=out or saved)
+        if save_answers is not None:
+            where = where.strip() + "\n" + render(
+                "message.txt.j2", paint=paint, columns=80, name="answers_saved",
+                path=save_answers, bank=grade_as,
+            )  # fmt: skip
         page_summary(pager_in, stdout, paint, text, where.strip())
         return 0
     text = render_text(result, color=paint.color)
     stdout.write("\n" + text)
     say("results", path=out or saved)
+    if save_answers is not None:
+        say("answers_saved", path=save_answers, bank=grade_as)
     return 0
 
 
