@@ -427,3 +427,100 @@ def exercise_seal_key() -> None:
     from grader.commands.exercise import seal_key_main
 
     sys.exit(seal_key_main(echo=click.echo))
+
+
+# -- CI ------------------------------------------------------------------------------------
+
+
+@main.group(cls=_Group)
+def ci() -> None:
+    """CI workflows that grade exercises and quizzes, and their reports."""
+
+
+@ci.command("init")
+@click.option("--provider", type=click.Choice(["github", "gitlab"]), required=True)
+@click.option(
+    "--exercise",
+    "exercises",
+    multiple=True,
+    metavar="NAME[=SUBMISSION]",
+    help="Grade this exercise (repeatable); SUBMISSION defaults to <id>/<entry>.",
+)
+@click.option(
+    "--bank",
+    "banks",
+    multiple=True,
+    metavar="BANK[=ANSWERS]",
+    help="Grade this quiz's answers file (repeatable); ANSWERS defaults to answers.yaml.",
+)
+@click.option("--sealed", is_flag=True, help="Hidden tests from <id>.sealed (key in a secret).")
+@click.option(
+    "--install",
+    multiple=True,
+    metavar="SPEC",
+    help="What pip installs to get grader (repeatable; default: '.', this repository).",
+)
+@click.option("--python", default="3.11", show_default=True, help="The Python version.")
+@click.option("--require-isolation", type=_ISOLATION, help="Passed to every exercise grade.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def ci_init(
+    provider: str,
+    exercises: Sequence[str],
+    banks: Sequence[str],
+    sealed: bool,
+    install: Sequence[str],
+    python: str,
+    require_isolation: str | None,
+    output: str | None,
+    force: bool,
+) -> None:
+    """Write a ready workflow that grades exercises and quizzes (default file:
+    .github/workflows/grade.yml or .gitlab-ci.yml). Run it at the repository's root."""
+    from grader.ci.workflow import main as init_main
+
+    sys.exit(
+        init_main(
+            provider=provider,
+            exercises=list(exercises),
+            banks=list(banks),
+            sealed=sealed,
+            install=list(install),
+            python=python,
+            require_isolation=require_isolation,
+            output=output,
+            force=force,
+            echo=click.echo,
+        )
+    )
+
+
+@ci.command("report")
+@click.argument("results", nargs=-1, required=True)
+@click.option("--junit-dir", type=click.Path(file_okay=False), help="Write <name>.xml here.")
+@click.option(
+    "--summary", type=click.Path(dir_okay=False), help="Append a Markdown summary to this file."
+)
+@click.option("--annotate", is_flag=True, help="Print GitHub annotations for failed tests.")
+@click.option("--file", help="The file annotations point at (the submission, answers file).")
+def ci_report(
+    results: Sequence[str],
+    junit_dir: str | None,
+    summary: str | None,
+    annotate: bool,
+    file: str | None,
+) -> None:
+    """Reports from JSON RESULTS (of --format json): JUnit, a Markdown job summary, GitHub
+    annotations. Exit 0 when every result passed, 1 otherwise."""
+    from grader.ci.report import main as report_main
+
+    sys.exit(
+        report_main(
+            results=list(results),
+            junit_dir=junit_dir,
+            summary=summary,
+            annotate=annotate,
+            file=file,
+            echo=click.echo,
+        )
+    )

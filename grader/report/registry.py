@@ -16,6 +16,8 @@ REPORTERS: dict[str, str] = {
     "html": "grader.report.html_report",
     "text": "grader.report.text_report",
     "csv": "grader.report.csv_report",
+    "markdown": "grader.report.markdown_report",
+    "github": "grader.report.github_report",
 }
 
 
