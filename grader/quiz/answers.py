@@ -116,7 +116,12 @@ def _plain(checker: Checker, node: yaml.Node) -> Any:
 
 
 def dump_answers(
-    bank: str, order: list[str], responses: dict[str, Any], *, student: str | None = None
+    bank: str,
+    order: list[str],
+    responses: dict[str, Any],
+    *,
+    student: str | None = None,
+    variant: int | None = None,
 ) -> str:
     """An attempt's responses as an answers file that ``read_answers`` reads back to the
     same responses (and ``grader quiz grade`` to the same score). ``bank`` is the name
@@ -125,8 +130,15 @@ def dump_answers(
     Canonical responses already are the contract's forms: a choice by its id or letter,
     a matching by its items' texts, an ordering as the items in order. A question of the
     attempt left unanswered is written as null (the contract's "left unanswered").
+    ``student:`` and, for a parametrized bank, ``variant:`` come first, so that grading
+    uses the numbers the student had (never when a question has such an id).
     """
-    data = {qid: _plain_response(responses.get(qid)) for qid in order}
+    data: dict[str, Any] = {}
+    if student is not None and "student" not in order:
+        data["student"] = student
+    if variant is not None and "variant" not in order:
+        data["variant"] = variant
+    data.update({qid: _plain_response(responses.get(qid)) for qid in order})
     who = f" by {student}" if student else ""
     header = f"# Answers{who}, to be graded with: grader quiz grade {bank} <this file>\n"
     body = yaml.safe_dump(

@@ -439,7 +439,10 @@ def finish(
         from grader.quiz.answers import dump_answers
 
         grade_as = bank_arg or bank.id
-        answers = dump_answers(grade_as, session.order, responses, student=session.student)
+        variant = next((q.variant for q in questions if q.variant is not None), None)
+        answers = dump_answers(
+            grade_as, session.order, responses, student=session.student, variant=variant
+        )
         store.write_atomic(save_answers, answers)
     store.discard_session(bank.id, session.student)
     if pager_in is not None:

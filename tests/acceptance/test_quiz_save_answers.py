@@ -81,3 +81,37 @@ def test_unfinished_attempts_save_no_answers(data: Path, tmp_path: Path) -> None
     )
     assert take.exit_code == 0 and "End of input" in take.output
     assert not saved.exists()
+
+
+def test_a_parametrized_banks_answers_grade_with_the_students_numbers(
+    data: Path, tmp_path: Path
+) -> None:
+    """The file records student and variant: graded as variant 0 the answers would fail."""
+    from grader.bank import load_bank
+    from grader.bank.variants import bank_for_student
+
+    bank_file = str(ROOT / "tests/fixtures/banks/params.yaml")
+    mine, variant = bank_for_student(load_bank(bank_file), "zoe")
+    assert variant not in (None, 0)
+    runner = CliRunner()
+    start = runner.invoke(main, ["quiz", "take", bank_file, "--student", "zoe"], input="")
+    assert start.exit_code == 0, start.output
+    session = json.loads((data / "sessions" / "chain-variants--zoe.json").read_text())
+    key = {q.id: q.key() for q in mine.questions}
+    answers: dict[str, list[str | list[str]]] = {
+        "update": [repr(key["update"])],
+        "sigmoid-slope": [[key["sigmoid-slope"]]],
+        "tiny-product": [repr(v) if isinstance(v, float) else str(v) for v in key["tiny-product"]],
+    }
+    saved = tmp_path / "answers.yaml"
+    take = runner.invoke(
+        main,
+        ["quiz", "take", bank_file, "--student", "zoe", "--resume", "--mode", "exam",
+         "--save-answers", str(saved)],
+        input=typed_lines(session, answers),
+    )  # fmt: skip
+    assert take.exit_code == 0, take.output
+    assert f"student: zoe\nvariant: {variant}\n" in saved.read_text()
+    graded = runner.invoke(main, ["quiz", "grade", bank_file, str(saved), "--format", "json"])
+    assert graded.exit_code == 0, graded.output  # full marks, with zoe's numbers
+    assert json.loads(graded.output)["student"] == "zoe"
