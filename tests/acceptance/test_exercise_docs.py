@@ -94,6 +94,8 @@ def _seal_for(work: Path, args: list[str]) -> None:
 
 def _workspace(tmp_path: Path) -> Path:
     shutil.copytree(EXERCISE, tmp_path / "sigmoid-basics")
+    # The authoring guide's worked example.
+    shutil.copytree(ROOT / "exercises" / "sigmoid-chain", tmp_path / "sigmoid-chain")
     (tmp_path / "submission").mkdir()
     shutil.copyfile(EXERCISE / "wrong" / "unstable.py", tmp_path / "submission" / "sigmoid.py")
     (tmp_path / "submissions").mkdir()
