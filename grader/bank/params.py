@@ -15,6 +15,7 @@ placeholder alone stands for the full-precision number.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import math
 import random
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from grader.bank.expr import CONSTANTS, FUNCTIONS, ExprError, Value, compile_expr
+from grader.bank.expr import CONSTANTS, FUNCTIONS, Expr, ExprError, Value, compile_expr
 from grader.errors import Problem
 
 if TYPE_CHECKING:
@@ -244,6 +245,12 @@ def _scientific(text: str, *, math_mode: bool) -> str:
     return f"{mantissa}e{power}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str, names: tuple[str, ...]) -> Expr:
+    """Placeholders are evaluated once per variant: parse each only once."""
+    return compile_expr(source, names)
+
+
 def _in_math(text: str, offset: int) -> bool:
     return len(re.findall(r"(?<!\\)\$\$?", text[:offset])) % 2 == 1
 
@@ -272,7 +279,7 @@ def substitute(
             )
             continue
         try:
-            value = compile_expr(body, names).evaluate(values)
+            value = _compiled(body, tuple(names)).evaluate(values)
         except ExprError as exc:
             on_error(m.start(1), exc)
             continue

@@ -41,6 +41,7 @@ class QuestionInfo:
     texts: dict[str, str] = field(default_factory=dict)  # option -> plain text shown
     lefts: list[str] = field(default_factory=list)  # matching: left items, plain text
     blanks: list[bool] = field(default_factory=list)  # cloze: is each blank numeric
+    params: bool = False  # drawn per student: never painted from the cache
 
 
 @dataclass
@@ -50,7 +51,6 @@ class Display:
     questions: list[QuestionInfo]
     prompts: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "80:0" -> id -> lines
     version: int = DISPLAY_VERSION
-    parametrized: bool = False  # texts differ per student: no screen painted from the cache
 
     def info(self, qid: str) -> QuestionInfo | None:
         return next((q for q in self.questions if q.id == qid), None)
@@ -92,6 +92,7 @@ def info_of(question: Question) -> QuestionInfo:
         texts=texts,
         lefts=lefts,
         blanks=blanks,
+        params=question.params is not None,
     )
 
 
@@ -148,9 +149,7 @@ def load_display(sha: str, fingerprint: str) -> Display | None:
 
 
 def build_display(bank: Bank) -> Display:
-    display = Display(bank.id, bank.title, [info_of(q) for q in bank.questions])
-    display.parametrized = bank.parametrized
-    return display
+    return Display(bank.id, bank.title, [info_of(q) for q in bank.questions])
 
 
 def add_prompts(display: Display, bank: Bank, columns: int, color: bool) -> bool:

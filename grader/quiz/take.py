@@ -287,9 +287,7 @@ def _run(
 
             the_bank = bank_for_student(the_bank, session.student)[0]
         columns = terminal_width(cap=100) - 1 if interactive else terminal_width(cap=100)
-        if not the_bank.parametrized and display_cache.add_prompts(
-            display, the_bank, columns, paint.color
-        ):
+        if display_cache.add_prompts(display, the_bank, columns, paint.color):
             display_cache.save_display(display, sha, fingerprint)
         removed, dropped = reconcile(session, the_bank, sha) if resume else ([], [])
         if removed or dropped:
@@ -356,12 +354,12 @@ def paint_first_screen(
     Only for a question in its fresh state (what the full UI will draw identically)."""
     if session.reviewing or session.current >= len(session.order) or session.bank_sha256 != sha:
         return False
-    if display.parametrized:  # the cached screen has variant 0's numbers, not this student's
-        return False
     qid = session.order[session.current]
     info = display.info(qid)
     attempt = session.attempts.get(qid)
     if info is None or (attempt is not None and (attempt.hints_shown or attempt.answered)):
+        return False
+    if info.params:  # the cache holds some student's numbers, maybe not this one's
         return False
     columns = terminal_width(cap=100) - 1
     lines = display.prompts.get(display_cache.prompt_key(columns, paint.color), {}).get(qid)

@@ -262,3 +262,42 @@ def test_the_html_self_check_scores_the_students_variant(tmp_path: Path) -> None
         assert tab.inner_text("#q3-result").startswith("Correct")
         browser.close()
     assert errors == []
+
+
+def test_every_variant_of_the_shipped_bank_is_right() -> None:
+    """The five parametrized questions of vanishing-gradients, all 100 variants: the key
+    scores full marks and equals the answer worked out here from the drawn params."""
+    from grader.bank.variants import bank_variant
+    from grader.resources import resolve_bank
+
+    bank = load_bank(resolve_bank("vanishing-gradients"))
+    drawn_ids = [q.id for q in bank.questions if q.params is not None]
+    assert len(drawn_ids) >= 5
+    kinds = {q.type for q in bank.questions if q.params is not None}
+    assert kinds >= {"numeric", "single", "cloze"}
+    seen = set()
+    for k in range(bank.variants):
+        by_id = {q.id: q for q in bank_variant(bank, k).questions}
+        for qid in drawn_ids:
+            q = by_id[qid]
+            assert q.score(q.parse_response(q.key())) == q.points, (qid, k)
+        v = {qid: by_id[qid].values for qid in drawn_ids}
+        f = v["drawn-first-layer-grad"]
+        slope = [sigmoid(z) * (1 - sigmoid(z)) for z in (f["z2"], f["z3"])]
+        assert by_id["drawn-first-layer-grad"].key() == pytest.approx(
+            slope[1] * f["w3"] * slope[0] * f["w2"]
+        )
+        p = v["drawn-layer-product"]
+        assert by_id["drawn-layer-product"].key() == pytest.approx(p["d"] ** p["L"])
+        u = v["drawn-update"]
+        assert by_id["drawn-update"].key() == pytest.approx(u["w"] - u["eta"] * u["g"])
+        assert f"$w = {u['w']:g}$" in by_id["drawn-update"].prompt
+        s = sigmoid(v["drawn-sigmoid-slope"]["z"])
+        choices = {c.key: c.text for c in by_id["drawn-sigmoid-slope"].choices}
+        assert float(choices["slope"]) == pytest.approx(s * (1 - s), rel=5e-3)
+        c = v["drawn-chain-cloze"]
+        number, word = by_id["drawn-chain-cloze"].key()
+        assert number == pytest.approx((c["w"] / 4) ** c["L"])
+        assert word == ("vanishes" if c["w"] < 4 else "explodes")
+        seen.add(tuple(sorted(u.items())))
+    assert len(seen) > 50  # students really get different numbers
