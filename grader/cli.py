@@ -92,7 +92,11 @@ _EXPORT_FORMATS = click.Choice(["html", "html-key", "qti", "moodle", "gift", "md
 @click.argument("bank")
 @click.option("--format", "fmt", type=_EXPORT_FORMATS, required=True, help="What to write.")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The file to write (- for standard output).",
 )
 @click.option("--seed", type=int, help="Shuffle questions and choices; the key matches the seed.")
 @click.option("--student", help="Parametrized banks: this student's variant.")

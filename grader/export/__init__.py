@@ -7,8 +7,9 @@ thing the chosen format cannot express.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.bank.model import Bank
@@ -20,8 +21,9 @@ FORMATS = ("html", "html-key", "qti", "moodle", "gift", "md")
 @dataclass(frozen=True)
 class Exported:
     data: bytes
-    warnings: list[str]
+    warnings: list[str]  # one line per loss, in export order
     suffix: str
+    summary: list[str] = field(default_factory=list)  # what the CLI prints: by kind
 
 
 def export_bank(
@@ -29,7 +31,7 @@ def export_bank(
 ) -> Exported:
     """``variants``: for qti and moodle, every parametrized question as that many variants
     of which the LMS draws one (other formats export one variant per call)."""
-    from grader.export._context import ExportContext
+    from grader.export._context import ExportContext, summarise
     from grader.export._view import arrange
     from grader.export.registry import EXPORTERS
 
@@ -48,7 +50,7 @@ def export_bank(
         from grader.export.variants import first_variant_only
 
         losses = first_variant_only(losses, view)
-    return Exported(data, [str(loss) for loss in losses], module.SUFFIX)
+    return Exported(data, [str(loss) for loss in losses], module.SUFFIX, summarise(losses))
 
 
 def main(
@@ -61,7 +63,8 @@ def main(
     student: str | None = None,
     variants: int | None = None,
 ) -> int:
-    """Export ``bank`` (a path or shipped name) to ``output``; returns the exit code (0)."""
+    """Export ``bank`` (a path or shipped name) to ``output`` ("-": standard output);
+    returns the exit code (0)."""
     from grader.bank.loader import load_bank
     from grader.resources import resolve_bank
 
@@ -81,6 +84,10 @@ def main(
         elif variants is not None and not 1 <= variants <= loaded.variants:
             raise BadInput(f"--variants must be from 1 to {loaded.variants} (the bank's variants)")
         elif variants is not None and fmt not in by_variant.GROUPED:
+            if output == "-":
+                raise BadInput(
+                    f"--variants with --format {fmt} writes one file per variant: give -o FILE"
+                )
             # One file per variant, and for a student page a key beside each.
             for k in range(variants):
                 drawn = by_variant.titled(loaded, k)
@@ -100,6 +107,11 @@ def main(
 
 
 def _write(result: Exported, output: str, loaded: Bank, warn: Callable[[str], None] | None) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+        _warn_all(result, warn)
+        return
     target = Path(output)
     if target.is_dir():
         raise BadInput(
@@ -111,6 +123,10 @@ def _write(result: Exported, output: str, loaded: Bank, warn: Callable[[str], No
         target.write_bytes(result.data)
     except OSError as exc:
         raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
+    _warn_all(result, warn)
+
+
+def _warn_all(result: Exported, warn: Callable[[str], None] | None) -> None:
     if warn is not None:
-        for line in result.warnings:
+        for line in result.summary:
             warn(line)

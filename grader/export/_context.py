@@ -18,16 +18,48 @@ from grader.resources import data_dir
 
 @dataclass(frozen=True)
 class Loss:
-    """Something a format cannot express, for one question (or for the bank itself)."""
+    """Something a format cannot express, for one question (or for the bank itself).
+
+    ``kind`` groups the same loss across questions (for the summary the CLI prints);
+    ``scores`` marks a loss that changes what a student scores in the LMS.
+    """
 
     format: str
     question: str | None
     what: str
     bank: str = ""
+    kind: str = ""
+    scores: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"question '{self.question}'" if self.question else f"bank '{self.bank}'"
 
     def __str__(self) -> str:
-        where = f"question '{self.question}'" if self.question else f"bank '{self.bank}'"
-        return f"warning: {self.format}: {where}: {self.what}"
+        return f"warning: {self.format}: {self.where}: {self.what}"
+
+
+def summarise(losses: list[Loss], *, listed: int = 6) -> list[str]:
+    """Warning lines for a person: the losses that change scores first, each in full;
+    then one line per other kind, with how many questions and which."""
+    scoring = [loss for loss in losses if loss.scores]
+    first_seen = {kind: i for i, kind in reversed(list(enumerate(x.kind for x in scoring)))}
+    scoring.sort(key=lambda loss: first_seen[loss.kind])  # stable: a kind's losses together
+    lines = [str(x).replace("warning: ", "warning (changes scores): ", 1) for x in scoring]
+    kinds: dict[str, list[Loss]] = {}
+    for loss in losses:
+        if not loss.scores:
+            kinds.setdefault(loss.kind or loss.what, []).append(loss)
+    for kind, group in kinds.items():
+        if len(group) == 1:
+            lines.append(str(group[0]))
+            continue
+        names = [loss.question or f"bank '{loss.bank}'" for loss in group]
+        shown = ", ".join(names[:listed]) + (
+            f" and {len(names) - listed} more" if len(names) > listed else ""
+        )
+        lines.append(f"warning: {group[0].format}: {kind}: {len(group)} questions ({shown})")
+    return lines
 
 
 @dataclass
@@ -36,11 +68,11 @@ class ExportContext:
     format: str
     losses: list[Loss] = field(default_factory=list)
 
-    def lose(self, q: Question, what: str) -> None:
-        self.losses.append(Loss(self.format, q.id, what))
+    def lose(self, q: Question, what: str, *, kind: str, scores: bool = False) -> None:
+        self.losses.append(Loss(self.format, q.id, what, kind=kind, scores=scores))
 
-    def lose_bank(self, what: str) -> None:
-        self.losses.append(Loss(self.format, None, what, self.view.bank.id))
+    def lose_bank(self, what: str, *, kind: str) -> None:
+        self.losses.append(Loss(self.format, None, what, self.view.bank.id, kind=kind))
 
 
 def _finalize(value: Any) -> Any:

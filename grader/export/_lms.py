@@ -18,6 +18,13 @@ MOODLE_FRACTIONS: tuple[float, ...] = (
 )  # fmt: skip
 
 
+# Losses several formats share, by kind (see ExportContext.lose).
+REGEX_KIND = "pattern answers cut to their example"
+PLAIN_KIND = "matching answers as plain text"
+ORDERING_KIND = "ordering exported as matching"
+ORDERING_LOSS = "ordering exported as matching: each item is matched to its position"
+
+
 def moodle_fraction(value: float) -> float:
     """The allowed fraction nearest to ``value`` (sign kept), never above it in size."""
     size = abs(value)
@@ -41,10 +48,20 @@ def multi_weights(ctx: ExportContext, q: MultiQuestion) -> tuple[float, float]:
     k = sum(c.correct for c in q.choices)
     right = moodle_fraction(1.0 / k)
     if abs(right - 1.0 / k) > 1e-5:
-        ctx.lose(q, f"{k} right choices: each is worth {percent(right)}% (Moodle's nearest grade)")
+        ctx.lose(
+            q,
+            f"{k} right choices: each is worth {percent(right)}% (Moodle's nearest grade)",
+            kind="choice weights rounded",
+            scores=True,
+        )
     policy = q.scoring or "partial"
     if policy != "partial":
-        ctx.lose(q, f"'{policy}' scoring becomes partial credit (right picks minus wrong picks)")
+        ctx.lose(
+            q,
+            f"'{policy}' scoring becomes partial credit (right picks minus wrong picks)",
+            kind="scoring policy changed",
+            scores=True,
+        )
     return right, -right
 
 
@@ -55,13 +72,20 @@ def tolerance(answer: NumberAnswer) -> float:
 
 def common_losses(ctx: ExportContext, q: Question, *, hints: bool, tags: bool) -> None:
     if q.type in ("matching", "ordering") and q.scoring == "all_or_nothing":
-        ctx.lose(q, "'all_or_nothing' scoring becomes a share per right pair")
+        ctx.lose(
+            q,
+            "'all_or_nothing' scoring becomes a share per right pair",
+            kind="scoring policy changed",
+            scores=True,
+        )
     if q.hints and not hints:
-        ctx.lose(q, f"{len(q.hints)} hint(s) dropped (the format has no hints)")
+        ctx.lose(
+            q, f"{len(q.hints)} hint(s) dropped (the format has no hints)", kind="hints dropped"
+        )
     if q.tags and not tags:
-        ctx.lose(q, f"tags dropped ({', '.join(q.tags)})")
+        ctx.lose(q, f"tags dropped ({', '.join(q.tags)})", kind="tags dropped")
     if q.difficulty and not tags:
-        ctx.lose(q, f"difficulty '{q.difficulty}' dropped")
+        ctx.lose(q, f"difficulty '{q.difficulty}' dropped", kind="difficulty dropped")
 
 
 def lms_tags(q: Question) -> list[str]:

@@ -1,10 +1,12 @@
 """The bank as an export shows it: question order, choice order, item order.
 
-Without a seed the authored order is kept; with ``--seed N`` questions and their
-choices are shuffled with ``random.Random(N)`` (each question's own ``shuffle: false``
-is respected). The student page and the key built with the same seed therefore show
-the same order. Ordering items are always shown scrambled (deterministically): shown
-in authored order they would be the answer.
+Without a seed the questions keep their authored order and each question's choices and
+matching items are shuffled with a generator seeded from the bank id and the question id:
+every export of a bank shows the same order (so the key matches the page), and the
+authored order, where authors tend to put the right answer first, is not the answer. With
+``--seed N`` questions and their choices are shuffled with ``random.Random(N)`` instead.
+A question's ``shuffle: false`` keeps its choices and matching items as authored. Ordering
+items are always shown scrambled: shown in authored order they would be the answer.
 """
 
 from __future__ import annotations
@@ -79,6 +81,27 @@ def _scramble(items: list[str], rng: random.Random) -> list[str]:
     return shown[1:] + shown[:1]
 
 
+def _off_diagonal(q: MatchingQuestion, lefts: list[str], rng: random.Random) -> list[str]:
+    """The right items shuffled so that not every left item has its match beside it."""
+    key = {normalise(left): normalise(right) for left, right in q.pairs}
+    rights = list(q.rights)
+    for _ in range(10):
+        rng.shuffle(rights)
+        pairs = zip(lefts, rights, strict=False)
+        if not all(key[normalise(left)] == normalise(right) for left, right in pairs):
+            return rights
+    return rights[1:] + rights[:1]
+
+
+def _own_order(bank: Bank, q: Question, view: QuestionView) -> None:
+    """The default (no --seed) order: fixed per bank and question, so every export agrees."""
+    rng = random.Random(zlib.crc32(f"{bank.id}:{q.id}".encode()))
+    if isinstance(q, (SingleQuestion, MultiQuestion)):
+        rng.shuffle(view.choices)
+    elif isinstance(q, MatchingQuestion):
+        view.rights = _off_diagonal(q, view.lefts, rng)
+
+
 def arrange(bank: Bank, seed: int | None) -> BankView:
     rng = random.Random(seed) if seed is not None else None
     questions = list(bank.questions)
@@ -103,5 +126,7 @@ def arrange(bank: Bank, seed: int | None) -> BankView:
             # does not reshuffle every ordering question after it.
             local = random.Random(zlib.crc32(f"{seed}:{q.id}".encode()))
             view.items = _scramble(q.items, local)
+        if rng is None and q.shuffle:
+            _own_order(bank, q, view)
         views.append(view)
     return BankView(bank, views, seed)

@@ -21,6 +21,10 @@ from grader.bank.types.ordering import OrderingQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
 from grader.export._lms import (
+    ORDERING_KIND,
+    ORDERING_LOSS,
+    PLAIN_KIND,
+    REGEX_KIND,
     common_losses,
     lms_tags,
     multi_weights,
@@ -64,9 +68,9 @@ class Entry:
 
 def _short(ctx: ExportContext, v: QuestionView, answer: TextAnswer, what: str) -> list[str]:
     if answer.case_sensitive:
-        ctx.lose(v.q, f"{what}: GIFT short answers ignore case")
+        ctx.lose(v.q, f"{what}: GIFT short answers ignore case", kind="case ignored", scores=True)
     if answer.match == "regex":
-        ctx.lose(v.q, regex_loss(answer, what))
+        ctx.lose(v.q, regex_loss(answer, what), kind=REGEX_KIND, scores=True)
         return [f"={escape(answer.example)}"]
     return [f"={escape(a)}" for a in answer.accept]
 
@@ -102,12 +106,26 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
     q = v.q
     common_losses(ctx, q, hints=False, tags=True)
     if q.points != 1:
-        ctx.lose(q, f"{fmt_number(q.points)} points: GIFT has no points (Moodle gives 1 mark)")
+        ctx.lose(
+            q,
+            f"{fmt_number(q.points)} points: GIFT has no points (Moodle gives 1 mark)",
+            kind="points dropped",
+            scores=True,
+        )
     if not q.shuffle and q.type in ("single", "multi", "matching"):
-        ctx.lose(q, "'shuffle: false': GIFT cannot say so (Moodle's quiz setting decides)")
+        ctx.lose(
+            q,
+            "'shuffle: false': GIFT cannot say so (Moodle's quiz setting decides)",
+            kind="shuffle: false not kept",
+        )
     if isinstance(q, ClozeQuestion):
         if len(q.blanks) > 1:
-            ctx.lose(q, f"GIFT has one blank per question: split into {len(q.blanks)} questions")
+            ctx.lose(
+                q,
+                f"GIFT has one blank per question: split into {len(q.blanks)} questions",
+                kind="cloze split into questions",
+                scores=True,
+            )
         return [_blank_entry(ctx, v, r, i) for i in range(1, len(q.blanks) + 1)]
     entry = Entry(q.id, v, q.title or q.id, str(r.block(q.prompt)).strip())
     if q.type == "single":
@@ -139,13 +157,17 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
         entry.kind = "match"
         key = q.key()
         if any(plain(x) != x.strip() for x in q.rights):
-            ctx.lose(q, "matching answers are plain text in GIFT (formatting dropped)")
+            ctx.lose(
+                q,
+                "matching answers are plain text in GIFT (formatting dropped)",
+                kind=PLAIN_KIND,
+            )
         entry.lines = [
             f"={escape(r.inline(left))} -> {escape(plain(key[left]))}" for left in v.lefts
         ]
         entry.lines += [f"= -> {escape(plain(d))}" for d in q.distractors]
     elif isinstance(q, OrderingQuestion):
-        ctx.lose(q, "ordering exported as matching: each item is matched to its position")
+        ctx.lose(q, ORDERING_LOSS, kind=ORDERING_KIND)
         entry.kind = "match"
         entry.lines = [
             f"={escape(r.inline(item))} -> {q.items.index(item) + 1}" for item in v.items
@@ -156,7 +178,7 @@ def entries(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> list[Entr
 def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
     if ctx.view.bank.description:
-        ctx.lose_bank("the description has no place in GIFT (dropped)")
+        ctx.lose_bank("the description has no place in GIFT (dropped)", kind="description dropped")
     all_entries = [e for v in ctx.view.questions for e in entries(ctx, v, renderer)]
     return render(
         "bank.gift", ctx, renderer, entries=all_entries, esc=escape, tags=lms_tags

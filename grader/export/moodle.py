@@ -20,6 +20,10 @@ from grader.bank.types.single import SingleQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
 from grader.export._lms import (
+    ORDERING_KIND,
+    ORDERING_LOSS,
+    PLAIN_KIND,
+    REGEX_KIND,
     common_losses,
     lms_tags,
     multi_weights,
@@ -70,7 +74,7 @@ def _shortanswer_text(text: str) -> str:
 
 def _text_answers(ctx: ExportContext, v: QuestionView, answer: TextAnswer, what: str) -> list[str]:
     if answer.match == "regex":
-        ctx.lose(v.q, regex_loss(answer, what))
+        ctx.lose(v.q, regex_loss(answer, what), kind=REGEX_KIND, scores=True)
         return [answer.example]
     return list(answer.accept)
 
@@ -124,9 +128,13 @@ def plan(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> Plan:
         p.subquestions = [(str(r.inline(left)), plain(key[left])) for left in v.lefts]
         p.subquestions += [("", plain(d)) for d in q.distractors]
         if any(plain(x) != x.strip() for x in q.rights):
-            ctx.lose(q, "matching answers are plain text in Moodle (formatting dropped)")
+            ctx.lose(
+                q,
+                "matching answers are plain text in Moodle (formatting dropped)",
+                kind=PLAIN_KIND,
+            )
     elif isinstance(q, OrderingQuestion):
-        ctx.lose(q, "ordering exported as matching: each item is matched to its position")
+        ctx.lose(q, ORDERING_LOSS, kind=ORDERING_KIND)
         p.subquestions = [(str(r.inline(item)), str(q.items.index(item) + 1)) for item in v.items]
     elif isinstance(q, ClozeQuestion):
         p.cloze_codes = {i: _cloze_code(ctx, v, i, b) for i, b in enumerate(q.blanks, 1)}
@@ -135,6 +143,8 @@ def plan(ctx: ExportContext, v: QuestionView, r: MarkupRenderer) -> Plan:
                 q,
                 f"Moodle gives each of the {len(q.blanks)} blanks 1 mark "
                 f"(out of {len(q.blanks)}, not {fmt_number(q.points)})",
+                kind="cloze marks per blank",
+                scores=True,
             )
     return p
 

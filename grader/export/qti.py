@@ -22,7 +22,15 @@ from grader.bank.types.numeric import NumericQuestion
 from grader.bank.types.ordering import OrderingQuestion
 from grader.bank.types.text import TextQuestion
 from grader.export._context import ExportContext, fmt_number, render
-from grader.export._lms import common_losses, regex_loss, tolerance
+from grader.export._lms import (
+    ORDERING_KIND,
+    ORDERING_LOSS,
+    PLAIN_KIND,
+    REGEX_KIND,
+    common_losses,
+    regex_loss,
+    tolerance,
+)
 from grader.export._markup import MarkupRenderer, plain
 from grader.export._view import QuestionView
 
@@ -73,9 +81,11 @@ class Plan:
 
 def _texts(ctx: ExportContext, v: QuestionView, answer: TextAnswer, what: str) -> list[str]:
     if answer.case_sensitive:
-        ctx.lose(v.q, f"{what}: Canvas compares answers ignoring case")
+        ctx.lose(
+            v.q, f"{what}: Canvas compares answers ignoring case", kind="case ignored", scores=True
+        )
     if answer.match == "regex":
-        ctx.lose(v.q, regex_loss(answer, what))
+        ctx.lose(v.q, regex_loss(answer, what), kind=REGEX_KIND, scores=True)
         return [answer.example]
     return list(answer.accept)
 
@@ -85,7 +95,12 @@ def plan(ctx: ExportContext, v: QuestionView) -> Plan:
     p = Plan(v, CANVAS_TYPES[q.type])
     common_losses(ctx, q, hints=False, tags=False)
     if isinstance(q, MultiQuestion) and (q.scoring or "partial") != "partial":
-        ctx.lose(q, f"'{q.scoring}' scoring: Canvas applies its own partial credit")
+        ctx.lose(
+            q,
+            f"'{q.scoring}' scoring: Canvas applies its own partial credit",
+            kind="scoring policy changed",
+            scores=True,
+        )
     if isinstance(q, NumericQuestion):
         tol = tolerance(q.answer)
         p.exact = fmt_number(q.answer.answer)
@@ -98,9 +113,13 @@ def plan(ctx: ExportContext, v: QuestionView) -> Plan:
         shown = [normalise(right) for right in v.rights]  # rights are de-duplicated this way
         p.right_of = [shown.index(normalise(key[left])) for left in v.lefts]
         if any(plain(r) != r.strip() for r in v.rights):
-            ctx.lose(q, "matching options are plain text in Canvas (formatting dropped)")
+            ctx.lose(
+                q,
+                "matching options are plain text in Canvas (formatting dropped)",
+                kind=PLAIN_KIND,
+            )
     elif isinstance(q, OrderingQuestion):
-        ctx.lose(q, "ordering exported as matching: each item is matched to its position")
+        ctx.lose(q, ORDERING_LOSS, kind=ORDERING_KIND)
         p.lefts = list(v.items)
         p.rights = [str(n) for n in range(1, len(q.items) + 1)]
         p.right_of = [q.items.index(item) for item in v.items]
@@ -108,7 +127,12 @@ def plan(ctx: ExportContext, v: QuestionView) -> Plan:
         for i, blank in enumerate(q.blanks, 1):
             if isinstance(blank, NumberAnswer):
                 if tolerance(blank):
-                    ctx.lose(q, f"blank {i}: tolerance dropped, only {blank.answer:g} is accepted")
+                    ctx.lose(
+                        q,
+                        f"blank {i}: tolerance dropped, only {blank.answer:g} is accepted",
+                        kind="number tolerance dropped",
+                        scores=True,
+                    )
                 answers = [fmt_number(blank.answer)]
             else:
                 answers = _texts(ctx, v, blank, f"blank {i}")
@@ -124,7 +148,9 @@ def export(ctx: ExportContext) -> bytes:
     renderer = MarkupRenderer(mathml=False, highlight=False)
     bank = ctx.view.bank
     if bank.description:
-        ctx.lose_bank("the description is not part of a QTI assessment (dropped)")
+        ctx.lose_bank(
+            "the description is not part of a QTI assessment (dropped)", kind="description dropped"
+        )
     plans = [plan(ctx, v) for v in ctx.view.questions]
     assessment_id = ident(f"{bank.id}-assessment")
     assessment = render(

@@ -50,7 +50,7 @@ def test_documented_command_runs(tmp_path: Path, command: str) -> None:
 
 
 def test_documented_warnings_are_what_the_exporter_prints(tmp_path: Path) -> None:
-    shown = re.findall(r"^warning: .*$", GUIDE.read_text(), re.M)
+    shown = re.findall(r"^warning[:( ].*$", GUIDE.read_text(), re.M)
     bank = str(ROOT / "tests/fixtures/banks/all-types.yaml")
     printed: list[str] = []
     for fmt in ("qti", "gift"):

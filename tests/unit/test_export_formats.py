@@ -29,11 +29,31 @@ def bank():  # type: ignore[no-untyped-def]
     return load_bank(ALL_TYPES)
 
 
-def test_without_seed_the_authored_order_is_kept(bank) -> None:  # type: ignore[no-untyped-def]
+def test_without_seed_questions_stay_and_choices_shuffle_reproducibly(bank) -> None:  # type: ignore[no-untyped-def]
     view = arrange(bank, None)
     assert [v.q.id for v in view.questions] == [q.id for q in bank.questions]
     kaylee = view.questions[0]
-    assert [c.key for c in kaylee.choices] == ["tanh", "relu", "batchnorm", "large-init"]
+    shown = [c.key for c in kaylee.choices]
+    assert sorted(shown) == sorted(["tanh", "relu", "batchnorm", "large-init"])
+    assert shown != ["tanh", "relu", "batchnorm", "large-init"]
+    assert shown == [c.key for c in arrange(load_bank(ALL_TYPES), None).questions[0].choices]
+    # Seeded from the bank id: another bank with the same questions shows another order.
+    renamed = load_bank_text(ALL_TYPES.read_text().replace("id: all-types", "id: all-types-2"))
+    others = [[c.key for c in v.choices] for v in arrange(renamed, None).questions]
+    assert others != [[c.key for c in v.choices] for v in view.questions]
+
+
+def test_the_shipped_bank_does_not_give_its_answers_away() -> None:
+    """Authors put the right answer first and match down the diagonal: the default export
+    must not show either (it did: every single-choice answer was A)."""
+    bank = load_bank(ROOT / "quizzes/vanishing-gradients.yaml")
+    view = arrange(bank, None)
+    firsts = [v.correct_letters for v in view.questions if v.type == "single"]
+    assert len(firsts) >= 4 and sum(f == ["A"] for f in firsts) <= len(firsts) // 2, firsts
+    for v in view.questions:
+        if v.type == "matching":
+            letters = [v.right_letter(dict(v.q.pairs)[left]) for left in v.lefts]
+            assert letters != [v.letter(i) for i in range(len(letters))], v.q.id
 
 
 def test_a_seed_shuffles_reproducibly_and_differently(bank) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +68,7 @@ def test_shuffle_false_keeps_a_questions_choices_in_place() -> None:
         "    type: multi\n", "    type: multi\n    shuffle: false\n"
     )
     bank = load_bank_text(text)
-    for seed in range(8):
+    for seed in (None, *range(8)):
         kaylee = next(v for v in arrange(bank, seed).questions if v.q.id == "kaylee")
         assert [c.key for c in kaylee.choices] == ["tanh", "relu", "batchnorm", "large-init"]
 
