@@ -25,6 +25,7 @@ from grader.quiz import store
 from grader.quiz.bank_cache import code_fingerprint, file_sha256
 from grader.quiz.session import (
     MODES,
+    Selectable,
     Session,
     draw_layout,
     head_of,
@@ -36,7 +37,9 @@ from grader.report.terminal_templates import render
 from grader.resources import resolve_bank
 
 if TYPE_CHECKING:
-    from grader.bank.model import Bank
+    from collections.abc import Sequence
+
+    from grader.bank.model import Bank, Question
     from grader.quiz.flow import Driver
     from grader.quiz.terminal import Terminal
 
@@ -60,7 +63,7 @@ def command_line(bank_arg: str, student: str, explicit_student: bool) -> str:
 
 
 def new_session(
-    display: display_cache.Display,
+    source: display_cache.Display | Sequence[Question],
     bank_file: Path,
     sha: str,
     *,
@@ -71,25 +74,35 @@ def new_session(
     limit: int | None,
     time_limit_s: float | None,
     now: float,
+    bank_id: str = "",
 ) -> Session:
+    """A new attempt, chosen from the display cache or (first run) the bank itself."""
     seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    order = select_questions(display.questions, seed=seed, tags=tags, limit=limit)
+    pool: Sequence[Selectable] = (
+        source.questions if isinstance(source, display_cache.Display) else source
+    )
+    order = select_questions(pool, seed=seed, tags=tags, limit=limit)
     if not order:
-        known = sorted({t for q in display.questions for t in q.tags})
+        known = sorted({t for q in pool for t in q.tags})
         raise BadInput(
             f"{bank_file}: no question has the tag(s) {', '.join(tags)} "
             f"(tags: {', '.join(known) or 'none'})"
         )
-    infos = {q.id: q for q in display.questions}
+    infos = {q.id: q for q in pool}
+
+    def layout(q: Selectable) -> list[str]:
+        options = q.options if isinstance(q, display_cache.QuestionInfo) else None
+        return draw_layout(q, seed, options)
+
     return Session(
-        bank_id=display.bank_id,
+        bank_id=source.bank_id if isinstance(source, display_cache.Display) else bank_id,
         bank_file=str(bank_file),
         bank_sha256=sha,
         student=student,
         seed=seed,
         mode=mode,  # type: ignore[arg-type]
         order=order,
-        layout={qid: draw_layout(infos[qid], seed, infos[qid].options) for qid in order},
+        layout={qid: layout(infos[qid]) for qid in order},
         started_at=now,
         deadline=now + time_limit_s if time_limit_s else None,
         time_limit_s=time_limit_s,
@@ -169,9 +182,9 @@ def main(
     fingerprint = code_fingerprint()
     the_bank: Bank | None = None
     display = display_cache.load_display(sha, fingerprint)
-    if display is None:  # first run with this bank (or a new grader): validate it now
-        the_bank, _ = _load(path, sha)
-        display = display_cache.build_display(the_bank)
+    if display is None:  # first run with this bank (or a new grader): validate it now;
+        the_bank, _ = _load(path, sha)  # the display cache is built after the first paint
+        display = display_cache.Display(the_bank.id, the_bank.title, [])
     explicit_student = student is not None
     who = student or default_student()
     command = command_line(bank, who, explicit_student)
@@ -207,7 +220,7 @@ def main(
                 ).strip()
             )
         session = new_session(
-            display,
+            display if the_bank is None else the_bank.questions,
             path,
             sha,
             student=who,
@@ -217,6 +230,7 @@ def main(
             limit=limit,
             time_limit_s=time_limit_s,
             now=time.time(),
+            bank_id=display.bank_id,
         )
 
     # A "dumb" terminal cannot clear or redraw: it gets the line-based UI.
@@ -272,22 +286,30 @@ def _run(
     """Paint the first question, load the bank, run the attempt: (outcome, bank)."""
     with ExitStack() as stack:
         term: Terminal | None = None
+        painted = False
         if interactive:
             from grader.quiz.terminal import Terminal
 
             term = stack.enter_context(Terminal(stdin, stdout))
-            paint_first_screen(term, display, session, sha, paint)
+            painted = paint_first_screen(term, display, session, sha, paint)
         if not resume:
             # Saved after the first paint: an fsync can cost a slow disk tens of ms.
             store.save_session(session)
         if the_bank is None:
             the_bank, _ = _load(path, sha)
+        base = the_bank
         if the_bank.parametrized:  # this student's numbers, the same on every resume
             from grader.bank.variants import bank_for_student
 
             the_bank = bank_for_student(the_bank, session.student)[0]
+        if term is not None and not painted:
+            paint_from_bank(term, the_bank, session, sha, paint)
+        # Behind the first screen: the display cache for the next start.
+        fresh = not display.questions
+        if fresh:
+            display.questions = display_cache.build_display(base).questions
         columns = terminal_width(cap=100) - 1 if interactive else terminal_width(cap=100)
-        if display_cache.add_prompts(display, the_bank, columns, paint.color):
+        if display_cache.add_prompts(display, the_bank, columns, paint.color) or fresh:
             display_cache.save_display(display, sha, fingerprint)
         removed, dropped = reconcile(session, the_bank, sha) if resume else ([], [])
         if removed or dropped:
@@ -347,6 +369,48 @@ def run_flow(bank: Bank, session: Session, driver: Driver) -> str:
         return "interrupted"
 
 
+def paint_from_bank(term: Terminal, bank: Bank, session: Session, sha: str, paint: Painter) -> None:
+    """Draw the current question from the loaded bank, before the display cache is
+    built (a first run); the same screen the full UI draws for it."""
+    from grader.quiz.flow import render_prompt
+    from grader.quiz.widgets import make_widget
+
+    if session.reviewing or session.current >= len(session.order) or session.bank_sha256 != sha:
+        return
+    qid = session.order[session.current]
+    q = next((q for q in bank.questions if q.id == qid), None)
+    attempt = session.attempts.get(qid)
+    if q is None or (attempt is not None and (attempt.hints_shown or attempt.answered)):
+        return
+    columns = terminal_width(cap=100) - 1
+    _draw_question(
+        term, paint, columns, head_of(bank.title, session, session.current, q.points, time.time()),
+        render_prompt(q, columns, paint), make_widget(q, session.layout.get(qid, [])).view(),
+        practice=session.mode == "practice", has_hints=bool(q.hints),
+    )  # fmt: skip
+
+
+def _draw_question(
+    term: Terminal,
+    paint: Painter,
+    columns: int,
+    head: dict[str, Any],
+    prompt_lines: list[str],
+    widget: dict[str, Any],
+    *,
+    practice: bool,
+    has_hints: bool,
+) -> None:
+    from grader.quiz.layout import compose
+
+    text = render(
+        "question.txt.j2", paint=paint, columns=columns, head=head, prompt_lines=prompt_lines,
+        widget=widget, error="", hints=[], notice="", practice=practice, has_hints=has_hints,
+    )  # fmt: skip
+    width, rows = term.size()
+    term.draw(compose(text, width - 1, rows, paint=paint).lines)
+
+
 def paint_first_screen(
     term: Terminal, display: display_cache.Display, session: Session, sha: str, paint: Painter
 ) -> bool:
@@ -365,23 +429,12 @@ def paint_first_screen(
     lines = display.prompts.get(display_cache.prompt_key(columns, paint.color), {}).get(qid)
     if lines is None:
         return False
-    from grader.quiz.layout import compose
-
-    text = render(
-        "question.txt.j2",
-        paint=paint,
-        columns=columns,
-        head=head_of(display.title, session, session.current, info.points, time.time()),
-        prompt_lines=lines,
-        widget=display_cache.first_view(info, session.layout.get(qid, [])),
-        error="",
-        hints=[],
-        notice="",
-        practice=session.mode == "practice",
-        has_hints=bool(info.hints),
-    )
-    width, rows = term.size()
-    term.draw(compose(text, width - 1, rows, paint=paint).lines)
+    _draw_question(
+        term, paint, columns,
+        head_of(display.title, session, session.current, info.points, time.time()), lines,
+        display_cache.first_view(info, session.layout.get(qid, [])),
+        practice=session.mode == "practice", has_hints=bool(info.hints),
+    )  # fmt: skip
     return True
 
 

@@ -342,3 +342,33 @@ def test_exam_review_flags_a_half_filled_cloze_and_submit_warns(tmp_path: Path) 
     child.send("q")
     child.expect(pexpect.EOF)
     assert first_result(tmp_path)["tests"][0]["response"] == [1e-10, None]
+
+
+AUDIT_DISPLAY_WRITES = """
+import os, runpy, sys
+def hook(event, args):
+    if event == "open" and ".display.json" in str(args[0]) and (args[2] or 0) & os.O_CREAT:
+        sys.stderr.write("DISPLAY-CACHE-WRITTEN\\n"); sys.stderr.flush()
+sys.addaudithook(hook)
+sys.argv = ["grader", *sys.argv[1:]]
+runpy.run_module("grader", run_name="__main__")
+"""
+
+
+def test_a_first_run_shows_the_question_before_building_the_display_cache(
+    tmp_path: Path,
+) -> None:
+    """Without timing: on the very first start with a bank, the first question is on the
+    screen before the display cache is written (the process logs that write through an
+    audit hook to the same terminal, so the order is the order of events)."""
+    env = {**os.environ, "GRADER_DATA_DIR": str(tmp_path), "NO_COLOR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", AUDIT_DISPLAY_WRITES, "quiz", "take", HINTS_BANK, "--student", "hal"],
+        cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=20,
+    )  # fmt: skip
+    child.expect("Question 1/3")
+    child.expect("DISPLAY-CACHE-WRITTEN")  # ... and only then the cache
+    child.send("\x04")
+    child.expect(pexpect.EOF)
+    assert list((tmp_path / "cache" / "banks").glob("*.display.json"))
