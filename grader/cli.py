@@ -425,6 +425,38 @@ def exercise_seal(exercise_name: str, out: str) -> None:
     sys.exit(seal_main(exercise=exercise_name, out=out, echo=click.echo))
 
 
+@exercise.command("gradescope")
+@click.argument("exercise_name", metavar="EXERCISE")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--sealed", is_flag=True, help="Hidden tests sealed in the zip (the default).")
+@click.option("--include-hidden", is_flag=True, help="Hidden tests and solution in the clear.")
+@click.option(
+    "--require-isolation",
+    type=_ISOLATION,
+    help="Passed to grade (default with --include-hidden: namespaces).",
+)
+def exercise_gradescope(
+    exercise_name: str,
+    output: str,
+    sealed: bool,
+    include_hidden: bool,
+    require_isolation: str | None,
+) -> None:
+    """Build a Gradescope autograder zip for EXERCISE (setup.sh, run_autograder)."""
+    from grader.exercise.gradescope import main as gradescope_main
+
+    sys.exit(
+        gradescope_main(
+            exercise=exercise_name,
+            output=output,
+            sealed=sealed,
+            include_hidden=include_hidden,
+            require_isolation=require_isolation,
+            echo=click.echo,
+        )
+    )
+
+
 @exercise.command("seal-key")
 def exercise_seal_key() -> None:
     """Print a new random key for GRADER_SEAL_KEY (keep it in your CI's secrets)."""
