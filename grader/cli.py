@@ -371,23 +371,28 @@ def exercise_grade(
     "--out", "out", default="grader-reports", show_default=True, type=click.Path(file_okay=False)
 )
 @click.option("--format", "fmt", type=_EXERCISE_FORMATS, default="json", show_default=True)
-@click.option("--jobs", type=int, default=1, show_default=True, help="Submissions at a time.")
+@click.option("--jobs", type=int, help="Judge processes at once [default: usable cores].")
 @click.option("--require-isolation", type=_ISOLATION)
 @click.option(
     "--sealed",
     type=click.Path(dir_okay=False),
     help="Hidden tests from this sealed file (key in GRADER_SEAL_KEY).",
 )
+@click.option("--force", is_flag=True, help="Regrade unchanged submissions too.")
+@click.option("--cluster", metavar="ADDRESS", help="Grade on a Dask scheduler (or local:N).")
 def exercise_grade_all(
     exercise_name: str,
     submissions: str,
     out: str,
     fmt: str,
-    jobs: int,
+    jobs: int | None,
     require_isolation: str | None,
     sealed: str | None,
+    force: bool,
+    cluster: str | None,
 ) -> None:
-    """Grade every submission in the SUBMISSIONS folder; one report per student in --out."""
+    """Grade every submission in SUBMISSIONS (a folder or an LMS bulk-download zip): a
+    report per student, gradebook.csv and class-report.html in --out."""
     from grader.commands.exercise import grade_all_main
 
     sys.exit(
@@ -400,6 +405,8 @@ def exercise_grade_all(
             require_isolation=require_isolation,
             echo=click.echo,
             sealed=sealed,
+            force=force,
+            cluster=cluster,
         )
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -84,62 +83,28 @@ def grade_all_main(
     submissions: str,
     out: str,
     fmt: str,
-    jobs: int,
+    jobs: int | None,
     require_isolation: str | None,
     echo: Echo,
     sealed: str | None = None,
+    force: bool = False,
+    cluster: str | None = None,
 ) -> int:
-    """Grade every file/folder/zip in ``submissions``; one report per student in ``out``.
+    """Grade every submission in ``submissions`` (a folder or a bulk-download zip)."""
+    from grader.batch.engine import Request, run
 
-    One warm zygote serves every submission; ``jobs`` submissions are graded at a time
-    (each in its own jail, the tests in threads of the judge).
-    """
-    opened = _sealed(sealed)  # the key leaves the environment before any jail exists
-    from concurrent.futures import ThreadPoolExecutor
-
-    from grader.report.registry import render
-    from grader.runner.judge import Grader
-
-    ex = _load(exercise)
-    source = Path(submissions)
-    if not source.is_dir():
-        raise BadInput(f"{source}: not a folder of submissions")
-    if jobs < 1:
-        raise BadInput("--jobs must be at least 1")
-    entries = sorted(p for p in source.iterdir() if not p.name.startswith("."))
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    suffix = {"json": "json", "junit": "xml", "gradescope": "json", "html": "html"}.get(fmt, "txt")
-    lock = threading.Lock()
-
-    def one(grader: Grader, entry: Path) -> bool:
-        ex = grader.exercise  # the sealed exercise.yaml, when sealed
-        student = entry.stem
-        started = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
-            try:
-                folder = materialize(entry, ex.entry, Path(tmp) / "submission")
-            except BadInput as exc:
-                with lock:
-                    echo(f"{student}: skipped: {exc.message}", err=True)
-                return False
-            result = grader.grade(folder, student=student)
-        report = render(result, fmt) if fmt != "text" else text.render(result)
-        (out_dir / f"{student}.{suffix}").write_text(report, encoding="utf-8")
-        with lock:
-            echo(
-                f"{student:20} {text.points(result.score)}/{text.points(result.max_score)} "
-                f"{result.status:8} {time.monotonic() - started:.2f}s"
-            )
-        return result.passed
-
-    with Grader(ex, require_level=require_isolation, sealed=opened) as grader:
-        if jobs == 1:
-            outcomes = [one(grader, entry) for entry in entries]
-        else:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                outcomes = list(pool.map(lambda entry: one(grader, entry), entries))
-    return EXIT_OK if all(outcomes) else EXIT_FAILED
+    request = Request(
+        exercise=exercise,
+        submissions=Path(submissions),
+        out=Path(out),
+        fmt=fmt,
+        jobs=jobs,
+        require_level=require_isolation,
+        sealed=Path(sealed) if sealed else None,
+        force=force,
+        cluster=cluster,
+    )
+    return run(request, echo=echo)
 
 
 def seal_main(*, exercise: str, out: str, echo: Echo) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from grader.errors import BadInput
@@ -70,26 +71,48 @@ def _copy_folder(source: Path, dest: Path) -> None:
 def _extract_zip(source: Path, dest: Path) -> None:
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise BadInput(f"{source}: not a readable zip file ({exc})") from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) > MAX_FILES:
             raise BadInput(f"{source}: more than {MAX_FILES} files")
+        seen: set[str] = set()
         total = 0
         for member in members:
             name = PurePosixPath(member.filename.replace("\\", "/"))
             if name.is_absolute() or ".." in name.parts or not name.parts:
-                raise BadInput(f"{source}: unsafe path in zip: {member.filename}")
+                raise BadInput(f"{source}: unsafe path in zip: {member.filename!r}")
             if any(part in SKIP_DIRS for part in name.parts):
                 continue
             if stat.S_ISLNK(member.external_attr >> 16):
                 continue
-            target = dest.joinpath(*name.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as src, open(target, "wb") as out:
-                # Count real bytes, not the header's claim: a zip bomb lies about sizes.
-                while chunk := src.read(1 << 16):
-                    total += len(chunk)
-                    _check_size(total, source)
-                    out.write(chunk)
+            if str(name) in seen:
+                raise BadInput(f"{source}: two files named {member.filename!r} in the zip")
+            seen.add(str(name))
+            try:
+                total = _extract_member(archive, member, dest.joinpath(*name.parts), total, source)
+            except BadInput:
+                raise
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise BadInput(f"{source}: {member.filename!r} is damaged ({exc})") from None
+            except NotImplementedError as exc:  # an unsupported compression method
+                raise BadInput(f"{source}: {member.filename!r}: {exc}") from None
+            except RuntimeError as exc:  # an encrypted member
+                raise BadInput(f"{source}: {member.filename!r} cannot be read ({exc})") from None
+            except (OSError, ValueError) as exc:  # a file and a folder of one name, long names
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise BadInput(f"{source}: cannot unpack {member.filename!r}: {why}") from None
+
+
+def _extract_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, total: int, source: Path
+) -> int:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with archive.open(member) as src, open(target, "wb") as out:
+        # Count real bytes, not the header's claim: a zip bomb lies about sizes.
+        while chunk := src.read(1 << 16):
+            total += len(chunk)
+            _check_size(total, source)
+            out.write(chunk)
+    return total

@@ -138,10 +138,16 @@ def test_grade_all_writes_one_report_per_student(tmp_path: Path) -> None:
     proc = grader_cli(
         "exercise", "grade-all", "sigmoid-basics", str(subs), "--out", str(out), "--jobs", "2"
     )
-    assert proc.returncode == 1
-    assert "carol: skipped" in proc.stderr
-    scores = {p.stem: json.loads(p.read_text())["score"] for p in out.glob("*.json")}
-    assert scores == {"alice": 12, "bob": 9, "dave": 6}
+    assert proc.returncode == 1, proc.stderr
+    assert "carol.txt: a submission is a .py file, a folder or a .zip" in proc.stdout
+    reports = {p.stem: json.loads(p.read_text()) for p in out.glob("[!.]*.json")}
+    assert {s: r["score"] for s, r in reports.items()} == {
+        "alice": 12,
+        "bob": 9,
+        "carol": 0,
+        "dave": 6,
+    }
+    assert reports["carol"]["status"] == "error"
 
 
 @pytest.mark.parametrize(
