@@ -6,6 +6,7 @@ control character would reach the terminal, a ``/`` would name another folder.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -15,12 +16,12 @@ _KEEP = set("-_.@+")
 
 def sanitise(name: str) -> str:
     """Letters, digits and ``-_.@+`` kept; every other character (controls, separators,
-    spaces, lone surrogates from undecodable bytes) becomes ``_``."""
+    spaces, lone surrogates from undecodable bytes) becomes one ``_``."""
     name = unicodedata.normalize(
         "NFC", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     )
     out = "".join(c if (c.isalnum() and c.isprintable()) or c in _KEEP else "_" for c in name)
-    out = out.strip("._") or "student"
+    out = re.sub("_+", "_", out).strip("._") or "student"
     return out[:MAX_ID]
 
 

@@ -114,15 +114,22 @@ class Judge:
 
     def _grade_with_retry(self, folder: Path, student: str, started: float) -> Result:
         # A jail that fails to start once (a busy cgroup, a uid in use) gets one more try.
-        for attempt in (1, 2):
-            try:
-                return self.grader.grade(folder, student=student)
-            except BadInput as exc:
-                if not exc.message.startswith(JAIL_START_FAILED) or attempt == 2:
-                    result = self._error(student, exc.message, started)
-                    result.extra["internal_error"] = True
-                    return result
-        raise AssertionError("unreachable")
+        # (The zygote not answering surfaces as RuntimeError, a jail refusing as BadInput.)
+        try:
+            return self.grader.grade(folder, student=student)
+        except RuntimeError:
+            pass
+        except BadInput as exc:
+            if not exc.message.startswith(JAIL_START_FAILED):
+                result = self._error(student, exc.message, started)
+                result.extra["internal_error"] = True
+                return result
+        try:
+            return self.grader.grade(folder, student=student)
+        except BadInput as exc:
+            result = self._error(student, exc.message, started)
+            result.extra["internal_error"] = True
+            return result
 
     def _error(self, student: str, reason: str, started: float) -> Result:
         exercise = self.grader.exercise

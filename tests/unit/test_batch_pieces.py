@@ -21,7 +21,7 @@ from grader.errors import BadInput
     "raw, expected",
     [
         ("alice", "alice"),
-        ("bob\nalice   12/12 passed", "bob_alice___12_12_passed"),
+        ("bob\nalice   12/12 passed", "bob_alice_12_12_passed"),
         ("\x1b]0;pwned\x07eve", "0_pwned_eve"),
         ("../../etc/passwd", "etc_passwd"),
         ("Zoë Müller", "Zoë_Müller"),
