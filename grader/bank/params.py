@@ -292,7 +292,13 @@ def substitute(
 
 
 def _locate(
-    problems: list[Problem], file: str, node: yaml.Node, offset: int, path: str, exc: ExprError
+    problems: list[Problem],
+    file: str,
+    node: yaml.Node,
+    offset: int,
+    path: str,
+    exc: ExprError,
+    key_column: int | None = None,
 ) -> None:
     """An expression error at ``offset`` + its column inside ``node``'s text, as file:line:col."""
     value = str(getattr(node, "value", ""))
@@ -301,7 +307,10 @@ def _locate(
     line = node.start_mark.line + 1
     if style in ("|", ">"):
         line += 1 + value[:at].count("\n")
-        column = node.start_mark.column + 1 + at - (value.rfind("\n", 0, at) + 1)
+        # The text of a block sits where its first line starts: for `key: |` that is the
+        # key's column plus two by convention, for `- |` the column of the `|`.
+        indent = node.start_mark.column if key_column is None else key_column + 2
+        column = indent + 1 + at - (value.rfind("\n", 0, at) + 1)
     else:
         line += value[:at].count("\n")
         column = node.start_mark.column + 1 + (1 if style in ('"', "'") else 0) + at
@@ -318,6 +327,7 @@ def substitute_node(
     *,
     key: str = "",
     top: bool = True,
+    key_column: int | None = None,
 ) -> yaml.Node:
     """A copy of the question's node with every placeholder replaced (params dropped)."""
     if isinstance(node, yaml.MappingNode):
@@ -327,8 +337,22 @@ def substitute_node(
             if name == "params" and top:
                 continue
             sub = f"{path}.{name}"
+            column = k.start_mark.column
             pairs.append(
-                (k, substitute_node(v, values, names, file, sub, problems, key=name, top=False))
+                (
+                    k,
+                    substitute_node(
+                        v,
+                        values,
+                        names,
+                        file,
+                        sub,
+                        problems,
+                        key=name,
+                        top=False,
+                        key_column=column,
+                    ),
+                )
             )
         return yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
     if isinstance(node, yaml.SequenceNode):
@@ -345,7 +369,7 @@ def substitute_node(
         values,
         names=names,
         exact=number_key,
-        on_error=lambda at, exc: _locate(problems, file, node, at, path, exc),
+        on_error=lambda at, exc: _locate(problems, file, node, at, path, exc, key_column),
     )
     if number_key and _is_number(text):
         return yaml.ScalarNode(_CORE + "float", text, node.start_mark, node.end_mark, None)

@@ -270,3 +270,18 @@ def test_check_samples_variants_and_reports_each_problem_once(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["quiz", "check", str(good), "--samples", "25"])
     assert result.exit_code == 0, result.output
     assert "2 parametrized, 25 variants each checked" in result.output
+
+
+def test_errors_in_a_block_point_at_the_line_and_column() -> None:
+    text = (
+        "id: b\ntitle: B\nquestions:\n  - id: q\n    type: numeric\n    params:\n      x: 0\n"
+        "    prompt: |\n      First line.\n      Then $\\log({{ x }}) = {{ log(x) | sig 3 }}$.\n"
+        "    answer: 1\n"
+    )
+    with pytest.raises(ValidationFailed) as info:
+        load_bank_text(text, name="b.yaml")
+    # `      Then $\log({{ x }}) = {{ log(x) | sig 3 }}$.`: log( starts in column 32
+    assert info.value.lines() == [
+        "b.yaml:10:32: questions[0].prompt: log of 0: the logarithm needs a positive number"
+        " (variant 0; x=0)"
+    ]
