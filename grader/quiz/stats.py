@@ -267,15 +267,24 @@ def load_results(paths: list[str], bank: Bank) -> list[dict[str, Any]]:
     return results
 
 
+def _choice_label(question: Question, key: str) -> str:
+    """A choice in words; by its id when drawn per variant (each student saw other numbers)."""
+    if question.params is not None:
+        return key
+    return describe_response(question, key if question.type == "single" else [key])
+
+
 def _wrong_labels(question: Question, response: Any) -> list[str]:
     """What to count as a wrong answer: each wrongly ticked choice, else the response."""
     if response is None:
         return []
+    if question.type == "single" and question.params is not None:
+        return [str(response)]
     if question.type == "multi":
         wrong = [c for c in question.choices if c.key in response and not c.correct]  # type: ignore[attr-defined]
         missed = [c for c in question.choices if c.key not in response and c.correct]  # type: ignore[attr-defined]
-        return [f"ticked: {describe_response(question, [c.key])}" for c in wrong] + [
-            f"missed: {describe_response(question, [c.key])}" for c in missed
+        return [f"ticked: {_choice_label(question, c.key)}" for c in wrong] + [
+            f"missed: {_choice_label(question, c.key)}" for c in missed
         ]
     try:
         canonical = question.parse_response(response)
@@ -304,12 +313,7 @@ def _choice_options(question: Question) -> list[tuple[str, str, bool]]:
         answer = bool(question.answer)  # type: ignore[attr-defined]
         return [("true", "true", answer), ("false", "false", not answer)]
     return [
-        (
-            c.key,
-            describe_response(question, c.key if question.type == "single" else [c.key]),
-            c.correct,
-        )
-        for c in getattr(question, "choices", [])
+        (c.key, _choice_label(question, c.key), c.correct) for c in getattr(question, "choices", [])
     ]
 
 

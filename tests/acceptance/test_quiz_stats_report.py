@@ -34,6 +34,9 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     results = folder / "results"
     results.mkdir()
     for n, r in enumerate(simulate(bank, np.random.default_rng(SEED), n=150)):
+        for t in r["tests"]:
+            if t["id"] == "good-0":  # as if drawn per student from three variants
+                t["variant"] = n % 3
         (results / f"{n:03}.json").write_text(json.dumps(r), encoding="utf-8")
     return bank_file, results
 
@@ -94,6 +97,9 @@ def test_html_report_is_self_contained_with_its_charts(page: tuple[Any, list[str
     flagged = tab.locator("circle[fill='#b42318']").count()
     assert flagged >= 3  # the three planted items at least
     assert "negative-discrimination" in tab.inner_text("#item-8")
+    assert "Per variant" in tab.inner_text("#item-1") and "Per variant" not in tab.inner_text(
+        "#item-2"
+    )
     titles = tab.eval_on_selector_all("rect > title", "ts => ts.map(t => t.textContent)")
     histogram_total = sum(int(t.split(": ")[-1]) for t in titles[:10])
     assert histogram_total == 150

@@ -238,6 +238,11 @@ def test_stats_report_each_variant(tmp_path: Path) -> None:
     expected: dict[str, list[float]] = {}
     for n, student in enumerate(students):
         expected.setdefault(str(variant_for(bank, student)), []).append(0.0 if n % 3 == 0 else 1.0)
+    slope = next(i for i in json.loads(out)["items"] if i["id"] == "sigmoid-slope")
+    # Each student saw other numbers: choices are named by key, not by variant 0's text.
+    assert [(c["key"], c["text"], c["chosen"]) for c in slope["choices"]] == [
+        ("A", "A", 12), ("B", "B", 0), ("C", "C", 0)
+    ]  # fmt: skip
     got = {v["variant"]: (v["n"], v["facility"]) for v in item["variants"]}
     assert got == {k: (len(v), pytest.approx(sum(v) / len(v))) for k, v in expected.items()}
 
