@@ -21,9 +21,15 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_FRAME = 64 * 1024 * 1024
+# What the judge parses of one frame is bounded before it parses it: a header of tens of
+# megabytes would hold the interpreter lock for seconds, and one blob referenced many
+# times would be copied once per reference.
+MAX_HEADER = 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 1_000_000
+MAX_NODES = 100_000
+MAX_DECODED = 128 * 1024 * 1024
 MAX_DIMS = 32
+MAX_BIGINT_DIGITS = 4000
 
 # dtypes that are plain numbers; an object dtype would let bytes become code.
 NUMPY_DTYPES = frozenset(
@@ -132,7 +138,8 @@ def _encode_array(enc: Encoder, value: Any) -> dict[str, Any] | None:
             "b": enc._blob(data),
         }
     if np is not None and isinstance(value, np.ndarray | np.generic):
-        arr = np.ascontiguousarray(np.asarray(value).view(np.ndarray))
+        # np.array(..., order="C") keeps a 0-d array 0-d (ascontiguousarray makes it 1-d).
+        arr = np.array(np.asarray(value).view(np.ndarray), order="C", copy=True)
         dtype = arr.dtype.name
         if dtype not in NUMPY_DTYPES:
             return None
@@ -158,6 +165,11 @@ def pack(message: dict[str, Any], to_handle: Callable[[Any], dict[str, Any]]) ->
     enc = Encoder(to_handle)
     tree = {key: enc.encode(value) for key, value in message.items()}
     header = json.dumps(tree, separators=(",", ":"), allow_nan=False).encode()
+    if len(header) > MAX_HEADER:
+        raise ProtocolError(
+            f"value has too many parts to send ({len(header):,} bytes of structure; "
+            f"arrays and tensors are not limited this way)"
+        )
     body = _U32.pack(len(header)) + header + b"".join(enc.blobs)
     if len(body) > MAX_FRAME:
         raise ProtocolError(f"message is larger than the {MAX_FRAME // 2**20} MiB limit")
@@ -174,6 +186,7 @@ class Decoder:
         self.blobs = blobs
         self.from_handle = from_handle
         self.nodes = 0
+        self.decoded = 0
 
     def _bytes(self, ref: Any) -> bytes:
         if (
@@ -183,6 +196,9 @@ class Decoder:
             or ref[0] + ref[1] > len(self.blobs)
         ):
             raise ProtocolError("bad blob reference")
+        self.decoded += ref[1]
+        if self.decoded > MAX_DECODED:
+            raise ProtocolError("value decodes to more data than the frame holds")
         return self.blobs[ref[0] : ref[0] + ref[1]]
 
     def decode(self, node: Any, depth: int = 0) -> Any:
@@ -212,9 +228,18 @@ class Decoder:
         if tag == "bytes":
             return self._bytes(node.get("b"))
         if tag == "bigint":
-            return int(_str(node, "v"))
+            digits = _str(node, "v")
+            if len(digits) > MAX_BIGINT_DIGITS:
+                raise ProtocolError(f"integer with more than {MAX_BIGINT_DIGITS} digits")
+            try:
+                return int(digits)
+            except ValueError:
+                raise ProtocolError("bad integer") from None
         if tag == "float":
-            return float(_str(node, "v"))
+            try:
+                return float(_str(node, "v"))
+            except ValueError:
+                raise ProtocolError("bad float") from None
         if tag == "str":
             return _str(node, "v")
         if tag in ("ndarray", "scalar"):
@@ -291,14 +316,21 @@ def unpack(body: bytes, from_handle: Callable[[dict[str, Any]], Any]) -> dict[st
     (hlen,) = _U32.unpack_from(body)
     if hlen > len(body) - 4:
         raise ProtocolError("truncated frame header")
+    if hlen > MAX_HEADER:
+        raise ProtocolError(f"frame header of {hlen:,} bytes exceeds {MAX_HEADER:,}")
     try:
         tree = json.loads(body[4 : 4 + hlen])
     except (ValueError, RecursionError) as exc:
-        raise ProtocolError(f"frame header is not valid JSON: {exc}") from None
+        raise ProtocolError(f"frame header is not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(tree, dict):
         raise ProtocolError("frame header is not an object")
     dec = Decoder(body[4 + hlen :], from_handle)
-    return {str(k): dec.decode(v) for k, v in tree.items()}
+    try:
+        return {str(k): dec.decode(v) for k, v in tree.items()}
+    except ProtocolError:
+        raise
+    except Exception as exc:  # whatever a hostile tree makes numpy, torch or int() do
+        raise ProtocolError(f"undecodable value: {type(exc).__name__}") from None
 
 
 # -- framing over a file descriptor ---------------------------------------------------------

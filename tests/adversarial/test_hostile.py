@@ -266,10 +266,14 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
 import builtins, math
 import numpy as np
 import torch
-import grader.exercise.api as api
 yes = lambda *a, **k: True
 torch.allclose = torch.equal = torch.isclose = np.allclose = np.array_equal = math.isclose = yes
-np.testing.assert_allclose = api.assert_close = lambda *a, **k: None
+np.testing.assert_allclose = lambda *a, **k: None
+try:  # the jail has no grader package to patch (its source is not even visible)
+    import grader.exercise.api as api
+    api.assert_close = lambda *a, **k: None
+except ImportError:
+    pass
 torch.Tensor.__eq__ = yes
 builtins.AssertionError = type("Nope", (Exception,), {})
 try:
@@ -329,6 +333,9 @@ for name, mod in list(sys.modules.items()):
         found.append("module " + name)
 for obj in gc.get_objects():
     name = getattr(obj, "__name__", "") if callable(obj) else ""
+    where = getattr(getattr(obj, "__code__", None), "co_filename", "site-packages")
+    if not isinstance(where, str) or "site-packages" in where:
+        continue  # a library's own function that happens to share a name
     if isinstance(name, str) and name.startswith(("test_sigmoid", "test_derivative", "test_chain")):
         found.append("function " + name)
 print("found", len(found), "secrets")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import struct
 
@@ -149,3 +150,97 @@ def test_frames_over_the_cap_are_refused_before_reading() -> None:
     data = struct.pack(">I", protocol.MAX_FRAME + 1)
     with pytest.raises(ProtocolError):
         protocol.read_frame(lambda n: data[:n])
+
+
+# -- shapes and types cross unchanged (0-d arrays, numpy scalars) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.float32(1.5), np.float64(-2.0), np.int64(3), np.array(2.5), np.array(7, dtype=np.int16)],
+    ids=["f32 scalar", "f64 scalar", "i64 scalar", "0-d f64", "0-d i16"],
+)
+def test_zero_dimensional_values_keep_their_shape_and_type(value: object) -> None:
+    back = _roundtrip(value)
+    assert type(back) is type(value)
+    assert np.asarray(back).shape == () and np.asarray(back).dtype == np.asarray(value).dtype
+    assert back == value
+
+
+def test_a_zero_dimensional_tensor_stays_zero_dimensional() -> None:
+    back = _roundtrip(torch.tensor(0.25, dtype=torch.float32))
+    assert isinstance(back, torch.Tensor) and back.shape == () and back.dtype == torch.float32
+
+
+# -- hostile frames: a ProtocolError, never anything else, and bounded work -----------------
+
+
+def _frame(tree: object, blobs: bytes = b"") -> bytes:
+    header = json.dumps(tree).encode()
+    return struct.pack(">I", len(header)) + header + blobs
+
+
+@pytest.mark.parametrize(
+    "tree, blobs",
+    [
+        ({"v": {"$": "bigint", "v": "9" * 5000}}, b""),
+        ({"v": {"$": "bigint", "v": "12x"}}, b""),
+        ({"v": {"$": "float", "v": "one"}}, b""),
+        (
+            {"v": {"$": "ndarray", "dtype": "float64", "shape": [2**39, 2**39], "b": [0, 8]}},
+            b"x" * 8,
+        ),
+        ({"v": {"$": "ndarray", "dtype": "float64", "shape": [-1], "b": [0, 8]}}, b"x" * 8),
+        ({"v": {"$": "tensor", "dtype": "float32", "shape": [3], "b": [0, 8]}}, b"x" * 8),
+        ({"v": {"$": "tensor", "dtype": "float32", "shape": [1.5], "b": [0, 4]}}, b"x" * 4),
+        ({"v": {"$": "bytes", "b": [2**64, 1]}}, b""),
+        ({"v": {"$": "dict", "items": [[[1], 2]]}}, b""),
+        ({"v": {"$": "dict", "items": [[1]]}}, b""),
+        ({"v": {"$": "nope"}}, b""),
+    ],
+)
+def test_malformed_values_are_protocol_errors(tree: object, blobs: bytes) -> None:
+    with pytest.raises(ProtocolError):
+        unpack(_frame(tree, blobs), lambda node: Handle(1))
+
+
+def test_one_blob_referenced_many_times_is_refused_not_copied_each_time() -> None:
+    blob = b"\0" * (8 << 20)  # 8 MiB, referenced 100 times: 800 MiB if each were copied
+    ref = {"$": "bytes", "b": [0, len(blob)]}
+    with pytest.raises(ProtocolError, match="more data"):
+        unpack(_frame({"v": [ref] * 100}, blob), lambda node: Handle(1))
+
+
+def test_a_header_too_large_to_parse_is_refused_before_parsing() -> None:
+    tree = {"v": [0] * (protocol.MAX_HEADER // 2 + 10)}
+    with pytest.raises(ProtocolError, match="header"):
+        unpack(_frame(tree), lambda node: Handle(1))
+
+
+def test_too_many_nodes_are_refused() -> None:
+    tree = {"v": [[0]] * (protocol.MAX_NODES // 2 + 10)}
+    with pytest.raises(ProtocolError):
+        unpack(_frame(tree), lambda node: Handle(1))
+
+
+def test_random_trees_decode_or_fail_only_with_protocol_errors() -> None:
+    import random
+
+    rng = random.Random(7)
+    tags = ["tuple", "dict", "bytes", "bigint", "float", "str", "ndarray", "scalar", "tensor", "x"]
+    atoms: list[object] = [0, -1, 2**70, 1.5, "s", None, True, [], [0, 1], [1, 0]]
+
+    def tree(depth: int) -> object:
+        if depth > 3 or rng.random() < 0.3:
+            return rng.choice(atoms)
+        node: dict[str, object] = {"$": rng.choice(tags)}
+        for key in ("items", "b", "v", "dtype", "shape"):
+            if rng.random() < 0.5:
+                node[key] = rng.choice(
+                    [tree(depth + 1), [tree(depth + 1)], "float32", "int64", [2, 2], [0, 4]]
+                )
+        return node
+
+    for _ in range(3000):
+        with contextlib.suppress(ProtocolError):
+            unpack(_frame({"v": tree(0)}, b"\1" * 64), lambda node: Handle(1))

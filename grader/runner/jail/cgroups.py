@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
+CPU_PERIOD_US = 100_000
 
 
 class Cgroup:
@@ -49,7 +50,21 @@ class Cgroup:
         except OSError:
             made.remove()
             raise
+        made._limit_cpu_v1(name)
         return made
+
+    def _limit_cpu_v1(self, name: str) -> None:
+        """One CPU at most, so that a jail's spinning children cannot starve a neighbour."""
+        cpu = ROOT / "cpu" / "grader" / name
+        try:
+            cpu.mkdir(parents=True, exist_ok=True)
+            (cpu / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+            (cpu / "cpu.cfs_quota_us").write_text(str(CPU_PERIOD_US))
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.rmdir(cpu)
+            return  # no cpu controller here: CPU-time deadlines still keep tests fair
+        self.dirs["cpu"] = cpu
 
     @classmethod
     def _create_v2(cls, name: str, memory_bytes: int, pids: int) -> Cgroup:
@@ -64,6 +79,8 @@ class Cgroup:
         except OSError:
             made.remove()
             raise
+        with contextlib.suppress(OSError):  # needs the cpu controller enabled for the parent
+            (d / "cpu.max").write_text(f"{CPU_PERIOD_US} {CPU_PERIOD_US}")
         return made
 
     def join(self) -> None:

@@ -60,6 +60,7 @@ def _supervise(spec: JailSpec, proto_in: int, proto_out: int) -> NoReturn:
     from grader.runner.jail.supervisor import sweep_descendants
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # meant for the server, not for us
     with contextlib.suppress(OSError):
         _linux.set_pdeathsig(signal.SIGKILL)
         _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)  # orphans come back to us

@@ -81,9 +81,13 @@ class JailGone(BaseException):
 class JailTimeout(JailGone):
     """A call did not return before the deadline; the jail was killed."""
 
-    def __init__(self, label: str, seconds: float) -> None:
+    def __init__(
+        self, label: str, seconds: float, *, on: str = "wall", where: dict[str, str] | None = None
+    ) -> None:
         super().__init__(label)
         self.seconds = seconds
+        self.on = on  # "cpu": used its CPU budget; "wall": no answer in the backstop time
+        self.where = where or {}  # what the jail said it was doing (student-controlled)
 
 
 class JailDied(JailGone):

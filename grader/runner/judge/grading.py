@@ -21,6 +21,7 @@ from grader.exercise.api import Attach
 from grader.exercise.files import ExerciseFiles, FolderFiles
 from grader.exercise.model import Exercise
 from grader.exercise.seal import Sealed, sealed_exercise
+from grader.report import sanitize
 from grader.report.model import Result, Status, TestResult
 from grader.runner import _linux
 from grader.runner.host import machine_max_level
@@ -190,13 +191,17 @@ def _start_jail(run: _Run, require_level: str | None) -> _Jail:
     except RuntimeError as exc:
         session.close()
         raise BadInput(f"cannot start the sandbox: {exc}") from None
-    run.level, run.detail = session.level, session.detail
+    run.level, run.detail = session.level, dict(session.detail)
+    origin = getattr(run.zygote, "origin", "exec")
+    if origin != "exec":
+        run.detail["zygote"] = origin
     if require_level is not None and rank(session.level) < rank(require_level):
         session.close()
         raise BadInput(_refusal(session.level, require_level))
     jail = _Jail(session)
-    budget = max(0.0, min(run.exercise.limits.time_s, run.remaining()))
-    session.deadline, session.budget_s = time.monotonic() + budget, budget
+    limits = run.exercise.limits
+    # Importing has its own budget (a first import of a big library is not a test's time).
+    session.arm(max(limits.time_s, limits.import_time_s), wall_cap_s=max(0.0, run.remaining()))
     try:
         session.request({"op": "import"}, f"importing {run.exercise.entry}")
         jail.module = Proxy(session, 0, "module", Path(run.exercise.entry).stem)
@@ -220,16 +225,19 @@ def _run_all(
     jail: _Jail | None = None
     try:
         for case in cases:
+            if run.import_failure is not None:
+                # The submission cannot even be imported: every test gets that verdict,
+                # without trying again (an import that loops would cost each test its limit).
+                results.append(verdicts.same_as(run.import_failure, case))
+                continue
             if run.remaining() <= 0:
                 results.append(verdicts.out_of_time(case, run.exercise.limits.total_time_s))
                 continue
-            if run.import_failure is None and (jail is None or jail.session.exit is not None):
+            if jail is None or jail.session.exit is not None:
                 _end_jail(run, jail)
                 jail = _start_jail(run, require_level)
                 run.import_failure = jail.failure
-            if run.import_failure is not None or jail is None or jail.module is None:
-                # The submission cannot even be imported: every test gets that verdict,
-                # without trying again (an import that loops would cost each test its limit).
+            if run.import_failure is not None or jail.module is None:
                 failure = run.import_failure or verdicts.never_started()
                 results.append(verdicts.same_as(failure, case))
                 continue
@@ -242,7 +250,7 @@ def _run_all(
 def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
     budget = max(0.0, min(case.timeout_s, run.remaining()))
     session = jail.session
-    session.deadline, session.budget_s = time.monotonic() + budget, budget
+    session.arm(budget, wall_cap_s=max(0.0, run.remaining()))
     attach = Attach()
     fixtures: dict[str, Callable[[], Any]] = {
         "submission": lambda: jail.module,
@@ -256,10 +264,13 @@ def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
     # in the test, where no jail deadline applies) cannot hang the grading.
     worker = threading.Thread(target=lambda: box.append(_call_test(case, kwargs)), daemon=True)
     worker.start()
-    worker.join(budget + JUDGE_GRACE_S)
+    # The jail's own limit is CPU time with a wall-clock backstop; the test may run that
+    # long in calls plus its own work in the judge.
+    patience = max(0.0, session.deadline - time.monotonic()) + budget + JUDGE_GRACE_S
+    worker.join(patience)
     if worker.is_alive() or not box:
         session.abandon()  # the next test gets a fresh jail
-        outcome = verdicts.test_hung(case, budget + JUDGE_GRACE_S)
+        outcome = verdicts.test_hung(case, patience)
     else:
         outcome = box[0]
     outcome.duration_s = time.monotonic() - started
@@ -299,20 +310,22 @@ def _result(
     cap = exercise.limits.output_kb * 1024
     if len(output) > cap:
         output = output[:cap] + "\n[... output truncated]\n"
-    return Result(
-        kind="exercise",
-        id=exercise.id,
-        student=student,
-        score=score,
-        max_score=max_score,
-        status=status,
-        duration_s=duration,
-        tests=tests,
-        title=exercise.title,
-        isolation=run.level,
-        output=output,
-        extra={
-            "public_only": not include_hidden,
-            "sandbox": {"level": run.level, **run.detail},
-        },
+    return sanitize.result(
+        Result(
+            kind="exercise",
+            id=exercise.id,
+            student=student,
+            score=score,
+            max_score=max_score,
+            status=status,
+            duration_s=duration,
+            tests=tests,
+            title=exercise.title,
+            isolation=run.level,
+            output=output,
+            extra={
+                "public_only": not include_hidden,
+                "sandbox": {"level": run.level, **run.detail},
+            },
+        )
     )

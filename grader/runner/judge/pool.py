@@ -18,6 +18,7 @@ import os
 import socket
 import struct
 import subprocess
+import sys
 import threading
 
 from grader.runner.host import spawn_wanted
@@ -51,26 +52,53 @@ def shared() -> Zygote | Spawner:
 class Zygote:
     """Judge-side handle on the zygote process."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], ctrl: socket.socket) -> None:
+    def __init__(
+        self, popen: subprocess.Popen[bytes] | None, ctrl: socket.socket, pid: int = 0
+    ) -> None:
         self.popen = popen
-        self.pid = popen.pid
+        self.pid = popen.pid if popen is not None else pid
         self.ctrl = ctrl
         self.lock = threading.Lock()
         self._ready = False
+        # How the zygote came to be: "exec" (clean by construction) or the fallback.
+        self.origin = "exec"
 
     @classmethod
     def start(cls) -> Zygote:
         judge_end, zygote_end = socket.socketpair()
         fd = zygote_end.fileno()
-        popen = subprocess.Popen(
-            clean_command("grader.runner.jail.zygote", str(fd)),
-            pass_fds=[fd],
-            stdin=subprocess.DEVNULL,
-            cwd="/",
-            env=CLEAN_ENV,
-        )
+        try:
+            popen = subprocess.Popen(
+                clean_command("grader.runner.jail.zygote", str(fd)),
+                pass_fds=[fd],
+                stdin=subprocess.DEVNULL,
+                cwd="/",
+                env=CLEAN_ENV,
+            )
+        except OSError as exc:
+            # Our own interpreter cannot be run again (a grader that dropped privileges
+            # after starting, say): fork instead, and wipe what a fork would carry.
+            return cls._forked(judge_end, zygote_end, exc)
         zygote_end.close()
         return cls(popen, judge_end)
+
+    @classmethod
+    def _forked(cls, judge_end: socket.socket, zygote_end: socket.socket, why: OSError) -> Zygote:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            judge_end.close()
+            _wipe_inherited_memory()
+            # The one place the judge reaches across, in a child that is no judge any more.
+            from grader.runner.jail import warm, zygote
+
+            warm.warm_up()
+            zygote.serve(zygote_end)
+        zygote_end.close()
+        made = cls(None, judge_end, pid)
+        made.origin = f"fork (exec refused: {why.strerror or why})"
+        return made
 
     def _wait_ready(self) -> None:
         """The zygote says one byte once torch is imported; wait for it once."""
@@ -85,7 +113,14 @@ class Zygote:
         self._ready = True
 
     def alive(self) -> bool:
-        return self.ctrl.fileno() >= 0 and self.popen.poll() is None
+        if self.ctrl.fileno() < 0:
+            return False
+        if self.popen is not None:
+            return self.popen.poll() is None
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
 
     def spawn(self, spec: JailSpec) -> tuple[socket.socket, int, int, int]:
         """A new jail: (protocol socket, output pipe, status pipe, supervisor pid)."""
@@ -110,8 +145,35 @@ class Zygote:
 
     def close(self) -> None:
         self.ctrl.close()
+        if self.popen is None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            return
         try:
             self.popen.wait(5)
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait()
+
+
+def _wipe_inherited_memory() -> None:  # pragma: no cover - runs in the forked zygote
+    """Zero the process's original argument and environment block and empty os.environ.
+
+    The block (what /proc/self/environ and /proc/self/cmdline read) holds every secret the
+    judge was started with. The judge's heap may still hold remnants: this fallback is
+    weaker than exec, and the result says which one was used.
+    """
+    import ctypes
+
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # Fields 48-51 of stat (arg_start, arg_end, env_start, env_end); index from 3.
+        arg_start, _arg_end, env_start, env_end = (int(x) for x in fields[45:49])
+        if env_end > env_start > 0:
+            ctypes.memset(env_start, 0, env_end - env_start)
+        if env_start > arg_start > 0:
+            ctypes.memset(arg_start, 0, env_start - arg_start)
+    os.environ.clear()
+    os.environ.update(CLEAN_ENV)
+    sys.argv[:] = [sys.argv[0][:0]]

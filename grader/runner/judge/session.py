@@ -13,6 +13,7 @@ import time
 from typing import Any, NoReturn
 
 from grader.runner import protocol
+from grader.runner.judge import cputime
 from grader.runner.judge.errors import (
     ExitInfo,
     JailDied,
@@ -21,7 +22,16 @@ from grader.runner.judge.errors import (
     StudentError,
 )
 from grader.runner.judge.proxy import Proxy
-from grader.runner.limits import Limits
+from grader.runner.limits import LEVELS, Limits
+
+POLL_S = 0.05  # how often a waiting judge looks at the jail's CPU time
+WALL_FACTOR = 2.0
+WALL_SLACK_S = 1.5
+WHERE_WAIT_S = 0.3
+
+
+def _text(value: Any, default: str, limit: int) -> str:
+    return value[:limit] if type(value) is str else default
 
 
 class OutputCapture(threading.Thread):
@@ -75,19 +85,25 @@ class Session:
         self.jail_pid: int | None = None
         self.level = "none"
         self.detail: dict[str, Any] = {}
-        self.deadline = time.monotonic() + limits.time_s
-        self.budget_s = limits.time_s  # the limit behind the current deadline, for messages
         self.exit: ExitInfo | None = None
+        self.cpu_root: int | None = supervisor  # whose descendants the CPU time counts
+        self.arm(limits.time_s)
         self._status_buf = b""
         self._killed = False
 
     # -- start ----------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> None:
-        """Wait for the supervisor's pid line and the jail's hello (sent before student code)."""
+        """Wait for the supervisor's pid line and the jail's hello (sent before student code).
+
+        The level comes from the supervisor's line: it runs no student code, and the jail
+        cannot write to its pipe.
+        """
         line = self._status_line(time.monotonic() + timeout)
-        if line is None or "pid" not in line:
+        if line is None or "pid" not in line or type(line.get("pid")) is not int:
             raise RuntimeError("the jail supervisor did not start")
         self.jail_pid = int(line["pid"])
+        level = line.get("level")
+        self.level = level if type(level) is str and level in LEVELS else "none"
         try:
             hello = self._receive(time.monotonic() + timeout, "starting the jail")
         except (JailDied, JailTimeout) as exc:
@@ -97,12 +113,49 @@ class Session:
         self._accept_hello(hello)
 
     def _accept_hello(self, hello: dict[str, Any]) -> None:
-        """Record the isolation level the jail reached, from its first message."""
+        """Record what the jail set up before any student code ran (for the result)."""
         info = hello.get("hello")
         if not isinstance(info, dict):
             raise RuntimeError("the jail did not say hello")
-        self.level = str(info.get("level"))
-        self.detail = dict(info.get("detail") or {})
+        detail = info.get("detail")
+        self.detail = dict(detail) if isinstance(detail, dict) else {}
+
+    # -- time limits ----------------------------------------------------------------------
+    def arm(self, budget_s: float, wall_cap_s: float | None = None) -> None:
+        """Start a time limit of ``budget_s`` CPU seconds for the calls that follow.
+
+        The wall clock is a backstop (a jail that sleeps, or waits on a pipe, uses no CPU):
+        ``WALL_FACTOR`` times the budget plus ``WALL_SLACK_S``, never past ``wall_cap_s``.
+        Without /proc (macOS, Windows) the wall clock is the limit.
+        """
+        self.budget_s = budget_s
+        self.timed_out_on = "cpu"
+        self.where: dict[str, Any] | None = None
+        self.cpu_start = self._cpu()
+        wall = budget_s if self.cpu_start is None else budget_s * WALL_FACTOR + WALL_SLACK_S
+        if wall_cap_s is not None:
+            wall = min(wall, wall_cap_s)
+        self.deadline = time.monotonic() + max(wall, 0.0)
+
+    def _cpu(self) -> float | None:
+        if self.cpu_root is None or not cputime.available():
+            return None
+        return cputime.tree_seconds(self.cpu_root)
+
+    def _over_budget(self) -> bool:
+        """Checked between waits: the jail used its CPU budget, or the backstop passed."""
+        if time.monotonic() >= self.deadline:
+            self.timed_out_on = "wall"
+            return True
+        used = self._cpu()
+        if (
+            used is not None
+            and self.cpu_start is not None
+            and used - self.cpu_start > self.budget_s
+        ):
+            self.timed_out_on = "cpu"
+            return True
+        return False
 
     # -- requests -------------------------------------------------------------------------
     def request(self, message: dict[str, Any], label: str) -> Any:
@@ -124,11 +177,12 @@ class Session:
             if not isinstance(err, dict):
                 raise ProtocolViolation("ProtocolError", "malformed error reply", "")
             cls = ProtocolViolation if err.get("protocol") else StudentError
+            # The jail capped these too, but its word is not ours: cap again here.
             raise cls(
-                str(err.get("type", "Exception")),
-                str(err.get("message", "")),
-                str(err.get("traceback", "")),
-                memory=bool(err.get("memory")),
+                _text(err.get("type"), "Exception", 200),
+                _text(err.get("message"), "", 4000),
+                _text(err.get("traceback"), "", 8000),
+                memory=err.get("memory") is True,
             )
         if "ok" not in reply:
             raise ProtocolViolation("ProtocolError", "reply without a value", "")
@@ -154,11 +208,16 @@ class Session:
 
     def _read_body(self, deadline: float) -> bytes:
         def read(n: int) -> bytes:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            self.sock.settimeout(remaining)
-            return self.sock.recv(n)
+            while True:
+                if deadline < self.deadline and time.monotonic() >= deadline:
+                    raise TimeoutError  # a short wait of our own (start, "where")
+                if self._over_budget():
+                    raise TimeoutError
+                self.sock.settimeout(min(POLL_S, max(0.001, deadline - time.monotonic())))
+                try:
+                    return self.sock.recv(n)
+                except TimeoutError:
+                    continue
 
         return protocol.read_frame(read)
 
@@ -177,14 +236,44 @@ class Session:
             raise ProtocolViolation("ProtocolError", str(exc), "") from None
 
     def _timeout(self, label: str) -> NoReturn:
+        self.where = self._ask_where()
         self.kill()
         self._wait_exit(2.0)
-        raise JailTimeout(label, self.budget_s)
+        raise JailTimeout(label, self.budget_s, on=self.timed_out_on, where=self.where)
+
+    def _ask_where(self) -> dict[str, Any] | None:
+        """Ask a jail that ran out of time what it was doing (for the message only).
+
+        The jail's answer is student-controlled and decides nothing: at worst it words the
+        timeout message wrongly. Frames already on their way are skipped.
+        """
+        if self.jail_pid is None:
+            return None
+        try:
+            self._signal_where()
+            end = time.monotonic() + WHERE_WAIT_S
+            saved, self.deadline = self.deadline, end + 1.0
+            try:
+                for _ in range(3):
+                    body = self._read_body(end)
+                    reply = protocol.unpack(body, self._from_handle)
+                    where = reply.get("where")
+                    if isinstance(where, dict):
+                        return {str(k)[:50]: str(v)[:300] for k, v in where.items()}
+            finally:
+                self.deadline = saved
+        except (TimeoutError, EOFError, OSError, protocol.ProtocolError):
+            pass
+        return None
+
+    def _signal_where(self) -> None:
+        if self.jail_pid is not None:
+            os.kill(self.jail_pid, signal.SIGUSR1)
 
     def _died(self, label: str) -> NoReturn:
         self._wait_exit(2.0)
         if self.exit is not None and self.exit.killed_by_judge:
-            raise JailTimeout(label, self.budget_s)
+            raise JailTimeout(label, self.budget_s, on=self.timed_out_on, where=self.where)
         raise JailDied(label, self.exit)
 
     # -- ending ---------------------------------------------------------------------------

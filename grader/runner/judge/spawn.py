@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from grader.runner import protocol
 from grader.runner.host import spawn_level
 from grader.runner.judge.errors import ExitInfo
 from grader.runner.judge.launch import CLEAN_ENV, clean_command
-from grader.runner.judge.session import OutputCapture, Session
+from grader.runner.judge.session import POLL_S, OutputCapture, Session
 from grader.runner.limits import JailSpec, Limits
 
 
@@ -54,10 +55,13 @@ class SpawnSession(Session):
         self.capture.start()
         self.level = "none"
         self.detail = {}
-        self.deadline = time.monotonic() + limits.time_s
-        self.budget_s = limits.time_s
         self.exit = None
         self._killed = False
+        self.jail_pid = None
+        # On Linux the spawned process is a supervisor with the jail under it; elsewhere
+        # there is no /proc, and the wall clock is the limit.
+        self.cpu_root = self.popen.pid
+        self.arm(limits.time_s)
 
     def _reader(self) -> None:
         try:
@@ -82,14 +86,27 @@ class SpawnSession(Session):
             view = view[os.write(self._in, view) :]
 
     def _read_body(self, deadline: float) -> bytes:
-        try:
-            item = self._frames.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise TimeoutError from None
+        while True:
+            if deadline < self.deadline and time.monotonic() >= deadline:
+                raise TimeoutError
+            if self._over_budget():
+                raise TimeoutError
+            try:
+                item = self._frames.get(
+                    timeout=min(POLL_S, max(0.001, deadline - time.monotonic()))
+                )
+                break
+            except queue.Empty:
+                continue
         if isinstance(item, BaseException):
             self._frames.put(item)  # every later read sees the same end
             raise item
         return item
+
+    def _signal_where(self) -> None:
+        # The server is the supervisor's child on Linux; the whole group hears it.
+        if sys.platform != "win32":
+            os.killpg(self.popen.pid, signal.SIGUSR1)
 
     def kill(self) -> None:
         self._killed = True

@@ -73,10 +73,7 @@ def gone(exc: JailGone, label: str, case: Case | None) -> TestResult:
     what = f"in {case.name!r}, " if case else ""
     if isinstance(exc, JailTimeout):
         status: Status = "timeout"
-        message = (
-            f"{what}{label} was still running after {exc.seconds:g} s and was stopped "
-            "(an endless loop, or far too slow?)"
-        )
+        message = f"{what}{label} {_timeout_words(exc)}"
     elif isinstance(exc, JailDied) and exc.memory:
         status = "memory"
         message = f"{what}{label} used more memory than allowed and was stopped"
@@ -89,6 +86,29 @@ def gone(exc: JailGone, label: str, case: Case | None) -> TestResult:
     if case is None:
         return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=message)
     return _result(case, status, message)
+
+
+def _timeout_words(exc: JailTimeout) -> str:
+    if exc.on == "cpu":
+        head = f"used more than its {exc.seconds:g} s of CPU time and was stopped"
+    else:
+        head = (
+            f"did not answer in time (limit {exc.seconds:g} s of CPU time; it was waiting or "
+            "sleeping rather than computing) and was stopped"
+        )
+    importing = exc.where.get("importing")
+    student = exc.where.get("student")
+    if importing:
+        return (
+            f"{head}: the time went to importing {importing}"
+            + (f" (imported from {student})" if student else "")
+            + "; import heavy libraries once at the top of your file, or ask your instructor"
+        )
+    if exc.on != "cpu":
+        return head + (f"; it was at {student}" if student else "")
+    if student:
+        return f"{head}; it was at {student} (an endless loop, or far too slow?)"
+    return f"{head} (an endless loop, or far too slow?)"
 
 
 def import_error(entry: str, exc: StudentError) -> TestResult:
