@@ -55,4 +55,5 @@ def test_a_timeout_kills_the_spawned_jail_and_the_rest_is_graded(
         result = grader.grade(tmp_path)
     statuses = [t.status for t in result.tests]
     assert statuses == ["timeout", "passed", "passed"], [t.message for t in result.tests]
-    assert "sigmoid() was still running" in result.tests[0].message
+    assert "sigmoid() used more than its 2 s of CPU time" in result.tests[0].message
+    assert "sigmoid.py line 5, in sigmoid()" in result.tests[0].message

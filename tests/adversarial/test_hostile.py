@@ -26,6 +26,7 @@ import pytest
 from grader.exercise.load import load_exercise
 from grader.report.model import Result
 from grader.runner.judge import Grader
+from grader.runner.judge.session import WALL_FACTOR, WALL_SLACK_S
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = REPO / "exercises" / "sigmoid-basics"
@@ -195,7 +196,8 @@ def grade(env: Env, source: str) -> tuple[Result, float]:
     while _descendants(env.grader.zygote.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _descendants(env.grader.zygote.pid), "a jail process outlived its grading"
-    assert elapsed <= TOTAL_S + 1.0, f"grading took {elapsed:.2f}s"
+    # Limits are CPU time; the wall clock backs them up at WALL_FACTOR times, plus slack.
+    assert elapsed <= TOTAL_S * WALL_FACTOR + WALL_SLACK_S + 1.0, f"grading took {elapsed:.2f}s"
     return result, elapsed
 
 
@@ -224,7 +226,7 @@ HOSTILE: dict[str, tuple[str, Callable[[Result, Env], None]]] = {
         bad_sigmoid("while True:\n    pass"),
         lambda r, e: (
             expect_bad_sigmoid(r, "timeout"),
-            _assert_in("sigmoid() was still running after 1 s", r.tests[0].message),
+            _assert_in("sigmoid() used more than its 1 s of CPU time", r.tests[0].message),
         ),
     ),
     "infinite loop at import": (
@@ -331,12 +333,14 @@ for top in ("/", "/tmp", "/root", "/work"):
 for name, mod in list(sys.modules.items()):
     if name.startswith(("grader_reference", "grader_tests")):
         found.append("module " + name)
+import types
 for obj in gc.get_objects():
-    name = getattr(obj, "__name__", "") if callable(obj) else ""
-    where = getattr(getattr(obj, "__code__", None), "co_filename", "site-packages")
-    if not isinstance(where, str) or "site-packages" in where:
+    if type(obj) is not types.FunctionType:
+        continue
+    name, where = obj.__name__, obj.__code__.co_filename
+    if "site-packages" in where:
         continue  # a library's own function that happens to share a name
-    if isinstance(name, str) and name.startswith(("test_sigmoid", "test_derivative", "test_chain")):
+    if name.startswith(("test_sigmoid", "test_derivative", "test_chain")):
         found.append("function " + name)
 print("found", len(found), "secrets")
 print("".join(found))

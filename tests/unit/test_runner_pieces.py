@@ -58,10 +58,13 @@ def test_partial_credit_is_clamped(value: object, status: str, score: float) -> 
 def test_verdicts_for_each_way_a_call_can_end() -> None:
     case = _case()
     assert verdicts.gone(JailTimeout("sigmoid()", 1.5), "sigmoid()", case).status == "timeout"
-    assert (
-        "sigmoid() was still running after 1.5 s"
-        in verdicts.gone(JailTimeout("sigmoid()", 1.5), "sigmoid()", case).message
-    )
+    cpu_bound = verdicts.gone(JailTimeout("sigmoid()", 1.5, on="cpu"), "sigmoid()", case)
+    assert "sigmoid() used more than its 1.5 s of CPU time" in cpu_bound.message
+    asleep = JailTimeout("f()", 2, where={"student": "sigmoid.py line 3, in f()"})
+    message = verdicts.gone(asleep, "f()", case).message
+    assert "waiting or sleeping" in message and "sigmoid.py line 3" in message
+    importing = JailTimeout("f()", 2, on="cpu", where={"importing": "sympy", "student": "x.py"})
+    assert "the time went to importing sympy" in verdicts.gone(importing, "f()", case).message
     oom = JailDied("f()", ExitInfo(signal.SIGKILL, oom=True))
     assert verdicts.gone(oom, "f()", case).status == "memory"
     crash = verdicts.gone(JailDied("f()", ExitInfo(signal.SIGSEGV)), "f()", case)

@@ -25,13 +25,13 @@ from grader.report import sanitize
 from grader.report.model import Result, Status, TestResult
 from grader.runner import _linux
 from grader.runner.host import machine_max_level
-from grader.runner.judge import verdicts
+from grader.runner.judge import cputime, verdicts
 from grader.runner.judge.collect import Case, collect, load_reference
 from grader.runner.judge.errors import JailGone, StudentError
 from grader.runner.judge.pool import Zygote
 from grader.runner.judge.pool import shared as shared_zygote
 from grader.runner.judge.proxy import Proxy
-from grader.runner.judge.session import Session
+from grader.runner.judge.session import WALL_FACTOR, WALL_SLACK_S, Session
 from grader.runner.judge.spawn import Spawner
 from grader.runner.limits import LEVELS, JailSpec, rank
 
@@ -59,9 +59,21 @@ class _Run:
     import_failure: TestResult | None = None  # once the import failed, it is never retried
     level: str = "none"
     detail: dict[str, Any] = field(default_factory=dict)
+    cpu_spent: float = 0.0  # CPU seconds of the jails that have ended
+    live: Session | None = None  # the jail running now
 
     def remaining(self) -> float:
-        return self.exercise.limits.total_time_s - (time.monotonic() - self.started)
+        """What is left of the submission's total budget, in CPU time where it can be
+        measured (so a loaded machine costs no one a test), and never past the wall-clock
+        backstop."""
+        total = self.exercise.limits.total_time_s
+        elapsed = time.monotonic() - self.started
+        wall_left = total * WALL_FACTOR + WALL_SLACK_S - elapsed
+        if self.live is None or self.live.cpu_start is None:
+            if not cputime.available():
+                return total - elapsed
+            return min(total - self.cpu_spent, wall_left)
+        return min(total - self.cpu_spent - self.live.cpu_seen, wall_left)
 
 
 class Grader:
@@ -191,6 +203,7 @@ def _start_jail(run: _Run, require_level: str | None) -> _Jail:
     except RuntimeError as exc:
         session.close()
         raise BadInput(f"cannot start the sandbox: {exc}") from None
+    run.live = session
     run.level, run.detail = session.level, dict(session.detail)
     origin = getattr(run.zygote, "origin", "exec")
     if origin != "exec":
@@ -215,6 +228,8 @@ def _start_jail(run: _Run, require_level: str | None) -> _Jail:
 def _end_jail(run: _Run, jail: _Jail | None) -> None:
     if jail is not None:
         jail.session.close()
+        run.cpu_spent += jail.session.cpu_seen
+        run.live = None
         run.outputs.append(jail.session.output())
 
 
@@ -266,7 +281,7 @@ def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
     worker.start()
     # The jail's own limit is CPU time with a wall-clock backstop; the test may run that
     # long in calls plus its own work in the judge.
-    patience = max(0.0, session.deadline - time.monotonic()) + budget + JUDGE_GRACE_S
+    patience = max(0.0, session.deadline - time.monotonic()) + JUDGE_GRACE_S
     worker.join(patience)
     if worker.is_alive() or not box:
         session.abandon()  # the next test gets a fresh jail

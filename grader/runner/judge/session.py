@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import select
 import signal
@@ -87,6 +88,7 @@ class Session:
         self.detail: dict[str, Any] = {}
         self.exit: ExitInfo | None = None
         self.cpu_root: int | None = supervisor  # whose descendants the CPU time counts
+        self.cpu_seen = 0.0
         self.arm(limits.time_s)
         self._status_buf = b""
         self._killed = False
@@ -98,6 +100,7 @@ class Session:
         The level comes from the supervisor's line: it runs no student code, and the jail
         cannot write to its pipe.
         """
+        self.disarm(timeout)
         line = self._status_line(time.monotonic() + timeout)
         if line is None or "pid" not in line or type(line.get("pid")) is not int:
             raise RuntimeError("the jail supervisor did not start")
@@ -137,10 +140,20 @@ class Session:
             wall = min(wall, wall_cap_s)
         self.deadline = time.monotonic() + max(wall, 0.0)
 
+    def disarm(self, wall_s: float) -> None:
+        """No CPU limit, only a wall-clock one (starting the jail is ours, not the student's)."""
+        self.budget_s = math.inf
+        self.cpu_start = None
+        self.deadline = time.monotonic() + wall_s
+
     def _cpu(self) -> float | None:
+        """CPU seconds the jail has used since it started (also kept as ``cpu_seen``)."""
         if self.cpu_root is None or not cputime.available():
             return None
-        return cputime.tree_seconds(self.cpu_root)
+        used = cputime.tree_seconds(self.cpu_root)
+        # Processes that ended take their time with them: keep the most ever seen.
+        self.cpu_seen = max(self.cpu_seen, used)
+        return self.cpu_seen
 
     def _over_budget(self) -> bool:
         """Checked between waits: the jail used its CPU budget, or the backstop passed."""
@@ -172,6 +185,7 @@ class Session:
         except OSError:
             self._died(label)
         reply = self._receive(self.deadline, label)
+        self._cpu()  # keep the count: the total budget is charged in CPU time
         if "error" in reply:
             err = reply["error"]
             if not isinstance(err, dict):
@@ -209,9 +223,7 @@ class Session:
     def _read_body(self, deadline: float) -> bytes:
         def read(n: int) -> bytes:
             while True:
-                if deadline < self.deadline and time.monotonic() >= deadline:
-                    raise TimeoutError  # a short wait of our own (start, "where")
-                if self._over_budget():
+                if time.monotonic() >= deadline or self._over_budget():
                     raise TimeoutError
                 self.sock.settimeout(min(POLL_S, max(0.001, deadline - time.monotonic())))
                 try:
@@ -236,10 +248,12 @@ class Session:
             raise ProtocolViolation("ProtocolError", str(exc), "") from None
 
     def _timeout(self, label: str) -> NoReturn:
+        budget, on = self.budget_s, self.timed_out_on
         self.where = self._ask_where()
+        self.budget_s, self.timed_out_on = budget, on
         self.kill()
         self._wait_exit(2.0)
-        raise JailTimeout(label, self.budget_s, on=self.timed_out_on, where=self.where)
+        raise JailTimeout(label, budget, on=on, where=self.where)
 
     def _ask_where(self) -> dict[str, Any] | None:
         """Ask a jail that ran out of time what it was doing (for the message only).
@@ -251,17 +265,12 @@ class Session:
             return None
         try:
             self._signal_where()
-            end = time.monotonic() + WHERE_WAIT_S
-            saved, self.deadline = self.deadline, end + 1.0
-            try:
-                for _ in range(3):
-                    body = self._read_body(end)
-                    reply = protocol.unpack(body, self._from_handle)
-                    where = reply.get("where")
-                    if isinstance(where, dict):
-                        return {str(k)[:50]: str(v)[:300] for k, v in where.items()}
-            finally:
-                self.deadline = saved
+            self.disarm(WHERE_WAIT_S)  # the jail is killed right after: no limit to restore
+            for _ in range(3):
+                reply = protocol.unpack(self._read_body(self.deadline), self._from_handle)
+                where = reply.get("where")
+                if isinstance(where, dict):
+                    return {str(k)[:50]: str(v)[:300] for k, v in where.items()}
         except (TimeoutError, EOFError, OSError, protocol.ProtocolError):
             pass
         return None
@@ -323,6 +332,7 @@ class Session:
 
     def close(self) -> ExitInfo:
         """End the jail (politely, then not) and wait until everything it left is gone."""
+        self._cpu()
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()

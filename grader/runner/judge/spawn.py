@@ -61,6 +61,7 @@ class SpawnSession(Session):
         # On Linux the spawned process is a supervisor with the jail under it; elsewhere
         # there is no /proc, and the wall clock is the limit.
         self.cpu_root = self.popen.pid
+        self.cpu_seen = 0.0
         self.arm(limits.time_s)
 
     def _reader(self) -> None:
@@ -71,6 +72,7 @@ class SpawnSession(Session):
             self._frames.put(exc)
 
     def start(self, timeout: float = 120.0) -> None:
+        self.disarm(timeout)
         try:
             hello = self._receive(time.monotonic() + timeout, "starting the jail")
         except BaseException as exc:
@@ -87,9 +89,7 @@ class SpawnSession(Session):
 
     def _read_body(self, deadline: float) -> bytes:
         while True:
-            if deadline < self.deadline and time.monotonic() >= deadline:
-                raise TimeoutError
-            if self._over_budget():
+            if time.monotonic() >= deadline or self._over_budget():
                 raise TimeoutError
             try:
                 item = self._frames.get(
@@ -126,6 +126,7 @@ class SpawnSession(Session):
         return self.exit
 
     def close(self) -> ExitInfo:
+        self._cpu()
         with contextlib.suppress(OSError):
             os.close(self._in)
         with contextlib.suppress(subprocess.TimeoutExpired):
