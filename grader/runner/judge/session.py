@@ -26,8 +26,8 @@ from grader.runner.judge.proxy import Proxy
 from grader.runner.limits import LEVELS, Limits
 
 POLL_S = 0.05  # how often a waiting judge looks at the jail's CPU time
-WALL_FACTOR = 2.0
-WALL_SLACK_S = 1.5
+WALL_FACTOR = 4.0
+WALL_SLACK_S = 2.0
 WHERE_WAIT_S = 0.3
 
 
