@@ -21,6 +21,7 @@ from grader.runner.jail.sandbox import Outer, inner_setup
 from grader.runner.limits import JailSpec
 
 MAX_MESSAGE = 2000
+MAX_TYPE_NAME = 200
 MAX_TRACEBACK = 4000
 
 
@@ -77,7 +78,8 @@ class Server:
         with contextlib.suppress(BaseException):  # student code may run here; it is ours to lose
             raw = getattr(obj, "__qualname__", "") if callable(obj) else ""
             name = raw[:200] if type(raw) is str else ""
-        return {"$": "handle", "id": hid, "type": type(obj).__name__, "name": name}
+        kind = type(obj).__name__
+        return {"$": "handle", "id": hid, "type": kind[:100] if type(kind) is str else "", "name": name}
 
     def from_handle(self, node: dict[str, Any]) -> Any:
         hid = node.get("id")
@@ -190,8 +192,9 @@ def describe(exc: BaseException, work: str, *, sending: bool = False) -> dict[st
         where = os.path.basename(exc.filename)
         tb += f'  File "{where}", line {exc.lineno}\n    {(exc.text or "").strip()}\n'
     memory = isinstance(exc, MemoryError) or "can't allocate memory" in message
+    name = type(exc).__name__
     return {
-        "type": type(exc).__name__,
+        "type": name[:MAX_TYPE_NAME] if type(name) is str else "Exception",
         "message": message,
         "traceback": tb,
         "memory": memory,
