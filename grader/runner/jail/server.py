@@ -79,7 +79,12 @@ class Server:
             raw = getattr(obj, "__qualname__", "") if callable(obj) else ""
             name = raw[:200] if type(raw) is str else ""
         kind = type(obj).__name__
-        return {"$": "handle", "id": hid, "type": kind[:100] if type(kind) is str else "", "name": name}
+        return {
+            "$": "handle",
+            "id": hid,
+            "type": kind[:100] if type(kind) is str else "",
+            "name": name,
+        }
 
     def from_handle(self, node: dict[str, Any]) -> Any:
         hid = node.get("id")
