@@ -9,7 +9,7 @@ strips MathML and our CSS classes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from grader.markup import latex_to_mathml, markdown_parser
+from grader.report.latex_text import latex_to_text
 
 _BLANK = re.compile(r"\[\[(\d+)\]\]")
 # One line of text with nothing Markdown treats specially (no list/heading/quote start,
@@ -152,10 +153,13 @@ class MarkupRenderer:
         return parts
 
 
-def plain(text: str, *, math: str = "\\({}\\)") -> str:
-    """Bank Markdown as plain text (for fields an LMS shows unformatted, like menus).
+def plain(text: str, *, math: Callable[[str], str] = latex_to_text) -> str:
+    """Bank Markdown as plain text, for places that show text unformatted and where no math
+    typesetter reaches: drop-down menus (ours and an LMS's), accessible names, the answer
+    lists an LMS keeps as plain text.
 
-    ``math`` formats each `$...$` span; the default writes TeX that MathJax typesets.
+    ``math`` turns each `$...$` span into text; the default is the terminal's rendering
+    (``\\tfrac14`` -> ``1/4``, ``\\tanh'(0)`` -> ``tanh′(0)``), never raw TeX.
     """
     tokens = markdown_parser().parseInline(text.strip())
     out: list[str] = []
@@ -165,7 +169,7 @@ def plain(text: str, *, math: str = "\\({}\\)") -> str:
             if tok.type in ("text", "code_inline"):
                 out.append(tok.content)
             elif tok.type.startswith("math_inline"):
-                out.append(math.format(tok.content.strip()))
+                out.append(math(tok.content.strip()))
             elif tok.type in ("softbreak", "hardbreak"):
                 out.append(" ")
             if tok.children:
@@ -177,5 +181,5 @@ def plain(text: str, *, math: str = "\\({}\\)") -> str:
 
 def spoken(text: str) -> str:
     """A plain-text name for a control whose visible label may be only MathML (which
-    browsers do not yet turn into an accessible name): the math as its TeX source."""
-    return plain(text, math="{}")
+    browsers do not yet turn into an accessible name): the math read as text."""
+    return plain(text)

@@ -91,7 +91,9 @@ def _blank_entry(ctx: ExportContext, v: QuestionView, r: MarkupRenderer, index: 
     single = len(q.blanks) == 1
     name = q.id if single else f"{q.id}-{index}"
     title = (q.title or q.id) + ("" if single else f" (blank {index})")
-    entry = Entry(name, v, title, "".join(before).strip(), "".join(after).strip())
+    # Only the outer ends are trimmed: the spaces beside the blank are the prompt's words
+    # apart ("uses the _____ rule"), and Moodle adds none of its own.
+    entry = Entry(name, v, title, "".join(before).lstrip(), "".join(after).rstrip())
     blank = q.blanks[index - 1]
     if isinstance(blank, NumberAnswer):
         entry.kind = "number"

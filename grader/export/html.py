@@ -7,6 +7,8 @@ import base64
 import json
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from grader import __version__
 from grader.bank.types._numbers import NumberAnswer
 from grader.bank.types._text import TextAnswer, normalise
@@ -45,6 +47,45 @@ def _text(spec: TextAnswer) -> dict[str, Any]:
     }
 
 
+def _blank_answer(spec: NumberAnswer | TextAnswer) -> str:
+    return spec.describe() if isinstance(spec, NumberAnswer) else spec.sample()
+
+
+def right_answer(v: QuestionView, r: MarkupRenderer) -> Markup:
+    """The right answer as the page shows it (letters as shown), for a wrong check."""
+    q = v.q
+    if isinstance(q, (SingleQuestion, MultiQuestion)):
+        picks = [
+            Markup("{}. {}").format(v.letter(i), r.inline(c.text))
+            for i, c in enumerate(v.choices)
+            if c.correct
+        ]
+        return Markup("; ").join(picks)
+    if isinstance(q, TrueFalseQuestion):
+        return Markup("True" if q.answer else "False")
+    if isinstance(q, NumericQuestion):
+        return escape(q.answer.describe())
+    if isinstance(q, TextQuestion):
+        return escape(q.answer.sample())
+    if isinstance(q, MatchingQuestion):
+        key = q.key()
+        return Markup("; ").join(
+            Markup("{} → {}. {}").format(
+                r.inline(left), v.right_letter(key[left]), r.inline(key[left])
+            )
+            for left in v.lefts
+        )
+    if isinstance(q, OrderingQuestion):
+        return Markup(", ").join(
+            Markup("{}. {}").format(n, r.inline(item)) for n, item in enumerate(q.items, 1)
+        )
+    if isinstance(q, ClozeQuestion):
+        return Markup("; ").join(
+            Markup("blank {}: {}").format(n, _blank_answer(b)) for n, b in enumerate(q.blanks, 1)
+        )
+    return Markup("")
+
+
 def _question_data(v: QuestionView, r: MarkupRenderer) -> dict[str, Any]:
     q = v.q
     data: dict[str, Any] = {
@@ -52,6 +93,7 @@ def _question_data(v: QuestionView, r: MarkupRenderer) -> dict[str, Any]:
         "points": q.points,
         "policy": q.scoring,
         "explanation": str(r.block(q.explanation)),
+        "right": str(right_answer(v, r)),
     }
     if isinstance(q, (SingleQuestion, MultiQuestion)):
         data["choices"] = [

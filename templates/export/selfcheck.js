@@ -135,7 +135,8 @@
     var verdict = fraction >= 1 ? ["ok", "Correct"] : fraction > 0 ? ["part", "Partly correct"] : ["bad", "Not correct"];
     var box = document.getElementById(id + "-result");
     box.innerHTML = "<p class=\"verdict " + verdict[0] + "\">" + verdict[1] + ": " + fmt(earned[id]) +
-      " of " + fmt(q.points) + (q.points === 1 ? " point.</p>" : " points.</p>") + (q.explanation ? "<div class=\"explanation\">" + q.explanation + "</div>" : "");
+      " of " + fmt(q.points) + (q.points === 1 ? " point.</p>" : " points.</p>") +
+      (fraction < 1 && q.right ? "<p class=\"answer-line\">The right answer: " + q.right + "</p>" : "") + (q.explanation ? "<div class=\"explanation\">" + q.explanation + "</div>" : "");
     var total = 0, checked = 0;
     Object.keys(earned).forEach(function (k) { total += earned[k]; checked++; });
     document.getElementById("total").textContent = "Score so far: " + fmt(total) + " of " + fmt(DATA.max) +

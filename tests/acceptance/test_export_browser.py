@@ -354,6 +354,51 @@ def test_print_keeps_questions_whole_and_hides_controls(tmp_path: Path, open_pag
         assert pdf.startswith(b"%PDF")
 
 
+def test_a_wrong_check_shows_the_right_answer(tmp_path: Path, open_page: Any) -> None:
+    page = open_page(write(tmp_path, "all-types", "html"))
+    p = page.page
+    view = {v.q.id: v for v in arrange(load_bank(BANKS["all-types"]), None).questions}
+    p.check("#q1 input[value=tanh]")
+    p.click("#q1 button")
+    kaylee = view["kaylee"]
+    rights = [f"{kaylee.letter(i)}. {c.text}" for i, c in enumerate(kaylee.choices) if c.correct]
+    assert f"The right answer: {'; '.join(rights)}" in page.result(1)
+    p.fill("#q4-in", "7")
+    p.press("#q4-in", "Enter")
+    assert "The right answer: 0.0015" in page.result(4)
+    p.check("#q2 input[value=B]")  # right: no answer line
+    p.click("#q2 button")
+    assert page.result(2).startswith("Correct") and "right answer" not in page.result(2)
+
+
+def test_print_lists_the_options_of_matching_questions(tmp_path: Path, open_page: Any) -> None:
+    """On paper a drop-down shows only "Choose…": the options must be printed beside it."""
+    page = open_page(write(tmp_path, "all-types", "html"))
+    p = page.page
+    view = next(v for v in arrange(load_bank(BANKS["all-types"]), None).questions if v.number == 7)
+    listed = [f"{view.letter(i)}. {right}" for i, right in enumerate(view.rights)]
+    assert p.locator("#q7 .options").is_hidden()  # on screen the drop-downs say it
+    p.emulate_media(media="print")
+    assert p.locator("#q7 .options").is_visible()
+    assert p.locator("#q7 .options li").all_inner_texts() == listed
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_matching_drop_downs_stay_on_the_page(tmp_path: Path, open_page: Any, width: int) -> None:
+    page = open_page(write(tmp_path, "shipped", "html"))
+    p = page.page
+    p.set_viewport_size({"width": width, "height": 800})
+    outside = p.evaluate(
+        """() => [...document.querySelectorAll('select')].filter(s => {
+             const box = s.getBoundingClientRect();
+             const frame = s.closest('fieldset').getBoundingClientRect();
+             return box.right > frame.right + 0.5 || box.left < frame.left - 0.5;
+           }).map(s => s.id)"""
+    )
+    assert outside == []
+    assert p.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_nu_html_checker_finds_no_errors(tmp_path: Path) -> None:
     java = need_program("java")
     jar = need_path(NODE_MODULES / "vnu-jar/build/dist/vnu.jar", "the npm package vnu-jar")

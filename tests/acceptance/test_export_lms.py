@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 import subprocess
 import zipfile
 from functools import cache
@@ -265,6 +266,21 @@ def test_gift_questions_keep_their_meaning(tmp_path: Path) -> None:
         ("", "0.5"),
     ]
     assert parsed["fill-1"]["stem"]["text"].count("_____") == 1
+
+
+def test_gift_split_blanks_keep_the_spaces_beside_them() -> None:
+    """Moodle's GIFT importer makes a missing-word question by putting "_____" where the
+    {...} was (qformat_gift: substr_replace, no spaces added); gift-pegjs pads the blank
+    with spaces itself, so it cannot see this. Moodle showed "multiply to_____; the"."""
+    text = export_bank(bank("all-types"), "gift").data.decode()
+    seen = {}
+    for block in text.split("\n\n"):
+        found = re.search(r"::fill \(blank (\d)\)::\[html\](.*)", block, re.S)
+        if found:
+            seen[found.group(1)] = re.sub(r"\{.*?\n\}", "_____", found.group(2), flags=re.S)
+    assert seen["1"].startswith("<p>Ten layers each scaling by") and seen.keys() == {"1", "2"}
+    assert "multiply to _____; the activation [2] avoids it.</p>" in seen["1"], seen
+    assert "multiply to [1]; the activation _____ avoids it.</p>" in seen["2"], seen
 
 
 def test_gift_escapes_survive_the_parser(tmp_path: Path) -> None:

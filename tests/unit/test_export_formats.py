@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -211,3 +213,47 @@ def test_keys_list_every_accepted_answer(bank) -> None:  # type: ignore[no-untyp
         text = export_bank(bank, fmt).data.decode()
         assert "rectified linear unit" in text
         assert "re\\s*lu" in text
+
+
+def test_no_raw_tex_where_no_math_typesetter_reaches() -> None:
+    """Drop-down options and accessible names cannot hold MathML, and an LMS's MathJax does
+    not reach its drop-downs: they get the terminal's text rendering, never TeX source."""
+    shipped = load_bank(ROOT / "quizzes/vanishing-gradients.yaml")
+    page = export_bank(shipped, "html").data.decode()
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    labels = re.findall(r'aria-label="([^"]*)"', page)
+    assert not [x for x in options + labels if "\\" in x or "$" in x]
+    assert any(x.endswith(". (0, 1/4]") for x in options)
+    assert "Position of tanh′(0)" in labels
+    moodle = export_bank(shipped, "moodle").data.decode()
+    assert "<answer><text>(0, 1/4]</text></answer>" in moodle
+    gift = export_bank(shipped, "gift").data.decode()
+    assert "-> (0, 1/4]\n" in gift
+    qti = export_bank(shipped, "qti").data
+    with zipfile.ZipFile(io.BytesIO(qti)) as zf:
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".xml"))
+    assert '<mattext texttype="text/plain">(0, 1/4]</mattext>' in xml
+    plain_texts = re.findall(r'<mattext texttype="text/plain">([^<]*)</mattext>', xml)
+    assert not [x for x in plain_texts if "\\(" in x]
+
+
+def test_the_self_check_data_carries_the_right_answer_as_shown() -> None:
+    bank = load_bank(ALL_TYPES)
+    page = export_bank(bank, "html").data.decode()
+    blob = re.search(r'id="selfcheck-data"[^>]*>"([^"]+)"', page)
+    assert blob
+    data = decode(blob.group(1))["questions"]
+    view = {v.q.id: v for v in arrange(bank, None).questions}
+    kaylee = view["kaylee"]
+    letters = kaylee.correct_letters
+    assert data["q1"]["right"] == "; ".join(
+        f"{letter}. {text}"
+        for letter, text in zip(letters, [c.text for c in kaylee.choices if c.correct], strict=True)
+    )
+    assert data["q3"]["right"] == "False"
+    assert "0.0015" in data["q4"]["right"]
+    derivs = view["derivs"]
+    assert data["q7"]["right"] == (
+        f"sigmoid → {derivs.right_letter('0.25')}. 0.25; tanh → {derivs.right_letter('1')}. 1"
+    )
+    assert data["q9"]["right"].startswith("blank 1: 1e-10")
