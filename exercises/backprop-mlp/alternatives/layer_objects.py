@@ -37,12 +37,35 @@ class ReLU:
         return np.where(self.mask, grad, 0.0)
 
 
+class Tanh:
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.out = np.tanh(z)
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return grad * (1.0 - self.out**2)
+
+
+class LeakyReLU(ReLU):
+    slope = 0.01
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.mask = z > 0
+        return np.where(self.mask, z, self.slope * z)
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return np.where(self.mask, grad, self.slope * grad)
+
+
+KINDS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU}
+
+
 def _build(params: dict, hidden: list) -> list:
     layers: list = []
     for i in range(1, len(hidden) + 2):
         layers.append(Linear(params[f"W{i}"], params[f"b{i}"]))
         if i <= len(hidden):
-            layers.append(Sigmoid() if hidden[i - 1] == "sigmoid" else ReLU())
+            layers.append(KINDS[hidden[i - 1]]())
     return layers
 
 

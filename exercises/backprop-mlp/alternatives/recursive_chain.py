@@ -8,11 +8,21 @@ import numpy as np
 def _act(name: str, z: np.ndarray) -> np.ndarray:
     if name == "relu":
         return z * (z > 0)
+    if name == "leaky_relu":
+        return np.maximum(z, 0.01 * z)
+    if name == "tanh":
+        return 2.0 * np.exp(-np.logaddexp(0.0, -2.0 * z)) - 1.0  # tanh = 2 sigmoid(2z) - 1
     return np.exp(-np.logaddexp(0.0, -z))  # sigmoid = exp(-log(1 + e^-z)), overflow-free
 
 
 def _slope(name: str, a: np.ndarray) -> np.ndarray:
-    return (a > 0).astype(float) if name == "relu" else a - a * a
+    if name == "relu":
+        return (a > 0).astype(float)
+    if name == "leaky_relu":
+        return np.where(a > 0, 1.0, 0.01)
+    if name == "tanh":
+        return (1.0 - a) * (1.0 + a)
+    return a - a * a
 
 
 def forward(params: dict, hidden: list, X: np.ndarray) -> np.ndarray:

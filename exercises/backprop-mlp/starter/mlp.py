@@ -4,7 +4,8 @@ See README.md for the maths. Everything is numpy float64; no torch, no autograd.
 
 A network is described by
 - params: {"W1": (D, H1), "b1": (H1,), ..., "Wn": (H_{n-1}, K), "bn": (K,)};
-- hidden: the activation of each hidden layer, "sigmoid" or "relu" (len(hidden) == n - 1);
+- hidden: the activation of each hidden layer, "sigmoid", "tanh", "relu" or "leaky_relu"
+  (negative slope 0.01), with len(hidden) == n - 1;
   the last layer is linear (its output is the logits, or the prediction for "mse").
 - kind: "mse" (Y: float array (N, K)) or "cross_entropy" (Y: integer labels (N,)).
 

@@ -3,6 +3,8 @@ the hundreds and the loss and gradient become nan (small logits are fine)."""
 
 import numpy as np
 
+LEAKY_SLOPE = 0.01  # torch's default negative slope
+
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     small = np.exp(-np.abs(z))
@@ -19,9 +21,30 @@ def _forward(params: dict, hidden: list, X: np.ndarray) -> list[np.ndarray]:
     for i in range(1, _layers(params, hidden) + 1):
         z = acts[-1] @ params[f"W{i}"] + params[f"b{i}"]
         if i <= len(hidden):
-            z = _sigmoid(z) if hidden[i - 1] == "sigmoid" else np.maximum(z, 0.0)
+            z = _activate(hidden[i - 1], z)
         acts.append(z)
     return acts
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    return np.where(z > 0, z, LEAKY_SLOPE * z)  # leaky_relu
+
+
+def _slope(name: str, a: np.ndarray) -> np.ndarray:
+    """g'(z) written with the activation a = g(z) (a > 0 exactly when z > 0)."""
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    if name == "tanh":
+        return 1.0 - a * a
+    if name == "relu":
+        return (a > 0).astype(np.float64)
+    return np.where(a > 0, 1.0, LEAKY_SLOPE)  # leaky_relu
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -55,8 +78,7 @@ def backward(params: dict, hidden: list, X: np.ndarray, Y: np.ndarray, kind: str
         grads[f"b{i}"] = delta.sum(axis=0)
         if i > 1:
             delta = delta @ params[f"W{i}"].T
-            a = acts[i - 1]
-            delta = delta * (a * (1.0 - a) if hidden[i - 2] == "sigmoid" else (a > 0))
+            delta = delta * _slope(hidden[i - 2], acts[i - 1])
     return grads
 
 

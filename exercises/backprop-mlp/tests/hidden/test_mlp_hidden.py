@@ -14,7 +14,7 @@ GRAD_RTOL, GRAD_ATOL = 1e-8, 1e-11  # backward: batch sums of products, ~1e-14 a
 FD_RTOL, FD_ATOL = 1e-5, 1e-7
 
 # (seed, layer sizes D..K, hidden activations, loss kind, batch N). With these seeds no
-# ReLU pre-activation comes within 1e-3 of its kink, so finite differences of size 1e-6
+# (leaky) ReLU pre-activation comes within 1e-3 of its kink, so finite differences of size 1e-6
 # never cross one and must agree with autograd.
 NETWORKS = [
     (1, [3, 2], [], "mse", 6),  # no hidden layer: linear regression
@@ -23,7 +23,15 @@ NETWORKS = [
     (4, [2, 6, 4, 3], ["sigmoid", "relu"], "cross_entropy", 1),  # one sample
     (5, [4, 5, 5, 5, 2], ["relu", "sigmoid", "relu"], "cross_entropy", 9),
     (6, [3, 4, 4, 2], ["sigmoid", "sigmoid"], "mse", 5),
+    (7, [3, 5, 4, 2], ["tanh", "leaky_relu"], "cross_entropy", 6),
+    (8, [4, 4, 4, 1], ["leaky_relu", "tanh"], "mse", 5),
 ]
+ACTIVATIONS = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "leaky_relu": torch.nn.functional.leaky_relu,  # negative slope 0.01
+}
 
 
 def _network(seed, sizes, hidden, kind, batch, scale=1.0):
@@ -50,7 +58,7 @@ def _autograd(params, hidden, X, Y, kind):
     for i in range(1, len(hidden) + 2):
         a = a @ tensors[f"W{i}"] + tensors[f"b{i}"]
         if i <= len(hidden):
-            a = torch.sigmoid(a) if hidden[i - 1] == "sigmoid" else torch.relu(a)
+            a = ACTIVATIONS[hidden[i - 1]](a)
     if kind == "mse":
         value = torch.nn.functional.mse_loss(a, torch.tensor(Y, dtype=torch.float64))
     else:
@@ -90,7 +98,7 @@ def _per_network(check):
 
 @points(1)
 def test_forward_matches_on_random_networks(submission):
-    """forward agrees with torch on networks of 0 to 3 hidden layers"""
+    """forward agrees with torch on networks of 0 to 3 hidden layers and all four activations"""
     for case in NETWORKS:
         params, hidden, X, Y, kind = _network(*case)
         expected, _, _ = _autograd(params, hidden, X, Y, kind)
