@@ -1,4 +1,5 @@
-"""docs/authoring-exercises.md and docs/ci-guide.md are executed, so they cannot rot.
+"""docs/authoring-exercises.md, docs/ci-guide.md and docs/batch-grading.md are executed,
+so they cannot rot.
 
 - a ```console block holds `$ grader ...` commands, run (as a real process) in a folder
   holding a copy of sigmoid-basics, `submission/sigmoid.py` (a wrong solution) and
@@ -29,7 +30,11 @@ from grader.runner.judge import Grader
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = ROOT / "exercises" / "sigmoid-basics"
-DOCS = [ROOT / "docs" / "authoring-exercises.md", ROOT / "docs" / "ci-guide.md"]
+DOCS = [
+    ROOT / "docs" / "authoring-exercises.md",
+    ROOT / "docs" / "ci-guide.md",
+    ROOT / "docs" / "batch-grading.md",
+]
 
 
 def blocks(path: Path) -> list[tuple[str, str, int]]:
