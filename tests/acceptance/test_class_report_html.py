@@ -20,6 +20,17 @@ HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)> &
 STATUSES = ["passed", "failed", "error", "timeout", "memory", "crashed"]
 
 
+def _tests(n: int, status: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f"test {k} {HOSTILE}",
+            "status": "passed" if (n + k) % 3 else status,
+            "message": f"wrong at {k}: {HOSTILE}",
+        }
+        for k in range(4)
+    ]
+
+
 def rows() -> list[dict[str, Any]]:
     out = []
     for n in range(30):
@@ -32,12 +43,8 @@ def rows() -> list[dict[str, Any]]:
                 "status": status,
                 "duration_s": 0.1 * n,
                 "reason": HOSTILE if status == "error" else "",
-                "tests": [
-                    {"name": f"test {k} {HOSTILE}", "status": "passed" if (n + k) % 3 else status,
-                     "message": f"wrong at {k}: {HOSTILE}"}
-                    for k in range(4)
-                ],
-            }  # fmt: skip
+                "tests": _tests(n, status),
+            }
         )
     return out
 
