@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.errors import EXIT_INTERNAL, GraderError
+from grader.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, GraderError, missing_dependency
 
 
 class _Group(click.Group):
@@ -34,9 +34,18 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise
+        except BrokenPipeError:
+            # The reader stopped reading (`grader ... | head -3`): nothing is wrong, and
+            # nobody is left to tell. Point stdout at /dev/null so the exit flush is quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # a bug of ours: say so, briefly, with exit code 3
             if os.environ.get("GRADER_DEBUG"):
                 raise
+            missing = missing_dependency(exc) if isinstance(exc, ModuleNotFoundError) else None
+            if missing is not None:  # a setup problem, not a bug
+                click.echo(f"error: {missing}", err=True)
+                sys.exit(EXIT_BAD_INPUT)
             click.echo(
                 f"internal error: {type(exc).__name__}: {exc} "
                 "(this is a bug in grader; rerun with GRADER_DEBUG=1 for details)",

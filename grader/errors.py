@@ -6,6 +6,7 @@ failed, 2 bad input or usage, 3 internal error of the grader.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,6 +34,28 @@ class Problem:
                 where += f":{self.column}"
         key = f" {self.path}:" if self.path else ""
         return f"{where}:{key} {self.message}"
+
+
+# Import names whose distribution is named otherwise (what `pip install` needs).
+_DISTRIBUTIONS = {
+    "yaml": "pyyaml",
+    "markdown_it": "markdown-it-py",
+    "mdit_py_plugins": "mdit-py-plugins",
+}
+
+
+def missing_dependency(exc: ModuleNotFoundError) -> str | None:
+    """One line naming the package that is not installed and how to install it, or None
+    when the missing module is grader's own (that is a bug, not a setup problem)."""
+    top = (exc.name or "").split(".")[0]
+    if not top or top == "grader":
+        return None
+    dist = _DISTRIBUTIONS.get(top, top)
+    return (
+        f"the Python package '{dist}' is not installed in this environment "
+        f"({sys.executable}); install it with `python -m pip install {dist}`, "
+        "or reinstall grader with its dependencies"
+    )
 
 
 class GraderError(Exception):
