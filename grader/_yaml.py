@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from grader._yaml_syntax import explain
 from grader.errors import Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -40,6 +41,8 @@ class Checker:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    # The document's lines, so that a problem inside a value (a formula) gets its column.
+    lines: list[str] = field(default_factory=list)
     _constructor: yaml.constructor.SafeConstructor = field(
         default_factory=yaml.constructor.SafeConstructor
     )
@@ -282,13 +285,14 @@ def compose(path: Path, checker: Checker, *, max_bytes: int = MAX_FILE_BYTES) ->
 
 
 def compose_text(text: str, checker: Checker) -> yaml.Node | None:
+    checker.lines = text.split("\n")
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
+        what = explain(exc, text)
         checker.problems.append(Problem(checker.file, line, col, "", f"YAML syntax error: {what}"))
         return None
     except yaml.YAMLError as exc:

@@ -40,9 +40,24 @@ class ReadContext:
         for span in math_spans(text):
             problem = latex_problem(span.latex)
             if problem:
-                line = first + span.line + 1
-                self.checker.problems.append(Problem(self.checker.file, line, None, path, problem))
+                line, column = self._locate(
+                    first + span.line + 1, node.end_mark.line + 1, span.latex
+                )
+                self.checker.problems.append(
+                    Problem(self.checker.file, line, column, path, problem)
+                )
         return text
+
+    def _locate(self, line: int, last: int, latex: str) -> tuple[int, int | None]:
+        """(line, column), 1-based, of the formula in the file. Markdown gives the line of
+        its paragraph: look from there to the value's last line for the formula as written
+        (a double-quoted string's escapes change it: then the paragraph's line, no column)."""
+        lines = self.checker.lines
+        for number in range(line, min(last, len(lines)) + 1):
+            found = lines[number - 1].find(latex) if latex else -1
+            if found >= 0:
+                return number, found + 1
+        return line, None
 
     def identifier(self, node: yaml.Node, path: str) -> str | None:
         value = self.checker.string(node, path)
