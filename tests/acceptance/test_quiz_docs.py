@@ -2,7 +2,8 @@
 `grader quiz take`, and its console examples run and print what the guide shows.
 
 - A ```text block after `<!-- screen: NAME -->` must equal the screen that the
-  scenario NAME below produces in an 80x24 tmux terminal. Regenerate them all with
+  scenario NAME below produces in an 80x24 tmux terminal (`NAME-60x20`: the same
+  scenario in a 60x20 one). Regenerate them all with
   GRADER_UPDATE_DOCS=1 python -m pytest tests/acceptance/test_quiz_docs.py
 - A ```yaml block after `<!-- file: NAME -->` is written to NAME before the examples run.
 - A ```console block: each `$ command` runs in bash; the lines after it must appear in
@@ -44,25 +45,36 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
+# A tmux server of our own: a shared one runs new sessions with the environment of
+# whoever started it (another checkout's PYTHONPATH, another COLUMNS).
+TMUX = ["tmux", "-L", f"grader-docs-{os.getpid()}"]  # and no COLUMNS/LINES (below)
+SMALL = "-60x20"  # a screen name ending so is captured at 60x20
+
+
+def screen_names() -> list[str]:
+    return sorted([*SCENARIOS, "question" + SMALL, "feedback" + SMALL])
+
+
 def capture(name: str, tmp: Path, *, color: bool = False) -> str:
-    command, steps = SCENARIOS[name]
+    columns, rows = (60, 20) if name.endswith(SMALL) else (80, 24)
+    command, steps = SCENARIOS[name.removesuffix(SMALL)]
     session = f"docs-{name}-{os.getpid()}-{int(color)}"
     colour = "FORCE_COLOR=1" if color else "NO_COLOR=1"
     env = f"GRADER_DATA_DIR={tmp / f'{name}-{int(color)}'} {colour} TERM=xterm-256color"
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"cd {tmp} && env {env} {command}; sleep 30"],
+        [*TMUX, "new-session", "-d", "-s", session, "-x", str(columns), "-y", str(rows),
+         f"cd {tmp} && env -u COLUMNS -u LINES {env} {command}; sleep 30"],
         check=True,
     )  # fmt: skip
     try:
         screen = ""
         for keys, wait_for in steps:
             if keys:
-                subprocess.run(["tmux", "send-keys", "-t", session, *keys], check=True)
+                subprocess.run([*TMUX, "send-keys", "-t", session, *keys], check=True)
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 screen = subprocess.run(
-                    ["tmux", "capture-pane", "-p", "-t", session],
+                    [*TMUX, "capture-pane", "-p", "-t", session],
                     capture_output=True,
                     text=True,
                     check=True,
@@ -74,13 +86,13 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
                 raise AssertionError(f"screen {name}: never showed {wait_for!r}:\n{screen}")
         time.sleep(0.3)  # let the redraw that showed the marker finish
         screen = subprocess.run(
-            ["tmux", "capture-pane", "-p", *(["-e"] if color else []), "-t", session],
+            [*TMUX, "capture-pane", "-p", *(["-e"] if color else []), "-t", session],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        subprocess.run([*TMUX, "kill-session", "-t", session], check=False)
     lines = [line.rstrip() for line in screen.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
@@ -88,7 +100,7 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
+@pytest.mark.parametrize("name", screen_names())
 def test_screens_in_the_guide_are_real(name: str, tmp_path: Path) -> None:
     shown = {m.group(2): m.group(4) for m in BLOCK.finditer(guide()) if m.group(1) == "screen"}
     assert name in shown, f"docs/student-guide.md has no <!-- screen: {name} --> block"
