@@ -45,9 +45,6 @@ def guide() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-# A tmux server of our own: a shared one runs new sessions with the environment of
-# whoever started it (another checkout's PYTHONPATH, another COLUMNS).
-TMUX = ["tmux", "-L", f"grader-docs-{os.getpid()}"]  # and no COLUMNS/LINES (below)
 SMALL = "-60x20"  # a screen name ending so is captured at 60x20
 
 
@@ -59,10 +56,14 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
     columns, rows = (60, 20) if name.endswith(SMALL) else (80, 24)
     command, steps = SCENARIOS[name.removesuffix(SMALL)]
     session = f"docs-{name}-{os.getpid()}-{int(color)}"
+    # A tmux server per capture: a shared one runs new sessions with the environment of
+    # whoever started it (another checkout's PYTHONPATH), and one shutting down after
+    # the previous capture refuses the next. No COLUMNS/LINES either (pytest sets them).
+    tmux = ["tmux", "-L", session]
     colour = "FORCE_COLOR=1" if color else "NO_COLOR=1"
     env = f"GRADER_DATA_DIR={tmp / f'{name}-{int(color)}'} {colour} TERM=xterm-256color"
     subprocess.run(
-        [*TMUX, "new-session", "-d", "-s", session, "-x", str(columns), "-y", str(rows),
+        [*tmux, "new-session", "-d", "-s", session, "-x", str(columns), "-y", str(rows),
          f"cd {tmp} && env -u COLUMNS -u LINES {env} {command}; sleep 30"],
         check=True,
     )  # fmt: skip
@@ -70,11 +71,11 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
         screen = ""
         for keys, wait_for in steps:
             if keys:
-                subprocess.run([*TMUX, "send-keys", "-t", session, *keys], check=True)
+                subprocess.run([*tmux, "send-keys", "-t", session, *keys], check=True)
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 screen = subprocess.run(
-                    [*TMUX, "capture-pane", "-p", "-t", session],
+                    [*tmux, "capture-pane", "-p", "-t", session],
                     capture_output=True,
                     text=True,
                     check=True,
@@ -84,15 +85,21 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
                 time.sleep(0.1)
             else:
                 raise AssertionError(f"screen {name}: never showed {wait_for!r}:\n{screen}")
-        time.sleep(0.3)  # let the redraw that showed the marker finish
-        screen = subprocess.run(
-            [*TMUX, "capture-pane", "-p", *(["-e"] if color else []), "-t", session],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        # Let the redraw that showed the marker finish: the same screen twice running.
+        previous, screen, settle = None, "", time.monotonic() + 10
+        while screen != previous and time.monotonic() < settle:
+            time.sleep(0.3)
+            previous, screen = (
+                screen,
+                subprocess.run(
+                    [*tmux, "capture-pane", "-p", *(["-e"] if color else []), "-t", session],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout,
+            )
     finally:
-        subprocess.run([*TMUX, "kill-session", "-t", session], check=False)
+        subprocess.run([*tmux, "kill-session", "-t", session], check=False)
     lines = [line.rstrip() for line in screen.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
