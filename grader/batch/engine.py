@@ -146,7 +146,14 @@ def _backend(
         except ImportError:
             raise BadInput("--cluster needs Dask: pip install 'grader[cluster]'") from None
 
-        return DaskBackend(request.cluster, options, sealed=request.sealed, exercise_id=exercise.id)
+        return DaskBackend(
+            request.cluster,
+            options,
+            sealed=request.sealed,
+            exercise_id=exercise.id,
+            key=key,  # for local:N only: the nannies' environment, as a real worker's
+            max_score=float(exercise.points or 0),
+        )
     from grader.batch.pool import LocalPool, usable_cores
 
     size = max(1, min(jobs or usable_cores(), count))

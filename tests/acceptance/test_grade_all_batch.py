@@ -230,3 +230,37 @@ def test_the_cluster_gives_the_same_grades_and_loses_no_submission(
     while len(client.scheduler_info()["workers"]) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)  # the nanny restarts the killed worker
     client.close()
+
+
+def test_sealed_hidden_tests_on_the_cluster_use_the_workers_key(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SEAL_KEY"}
+    env["PYTHONPATH"] = str(ROOT)
+
+    def cli(*args: str, key: str | None = None) -> subprocess.CompletedProcess[str]:
+        full = {**env, "GRADER_SEAL_KEY": key} if key else env
+        return subprocess.run(
+            [sys.executable, "-m", "grader", "exercise", *args],
+            capture_output=True, text=True, env=full, timeout=900, cwd=tmp_path,
+        )  # fmt: skip
+
+    key = cli("seal-key").stdout.strip()
+    assert cli("seal", str(TRIVIAL), "-o", "t.sealed", key=key).returncode == 0
+    assert cli("release", str(TRIVIAL), "-o", "student").returncode == 0
+    copy = tmp_path / "student/trivial-add"
+    assert not (copy / "tests/hidden").exists()
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "right.py").write_text(CORRECT.format(n=0))
+    (subs / "wrong.py").write_text(WRONG.format(n=0))
+    args = ("grade-all", str(copy), str(subs), "--out", "out", "--sealed", "t.sealed",
+            "--cluster", "local:1")  # fmt: skip
+    proc = cli(*args, key=key)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = gradebook(tmp_path / "out")
+    assert {s: rows[s]["Add two numbers"] for s in rows} == {"right": "1", "wrong": "0"}
+    assert json.loads((tmp_path / "out/right.json").read_text())["tests"][-1]["id"] == (
+        "hidden::test_add"
+    )
+    refused = cli(*args, "--force", key=None)  # no key anywhere: one clear line, exit 2
+    assert refused.returncode == 2 and "GRADER_SEAL_KEY is not set" in refused.stderr
