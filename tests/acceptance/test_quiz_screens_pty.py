@@ -129,3 +129,19 @@ def test_redraws_stay_off_the_scrollback_and_the_screen_is_restored(tmp_path: Pa
         tty.child.kill(sig)
         tty.finish()
         assert tty.raw.rindex("\x1b[?1049l") > tty.raw.rindex("\x1b[?1049h"), sig
+
+
+def test_exam_review_at_40x12_and_time_up_leaves_the_alternate_screen(tmp_path: Path) -> None:
+    tty = take(tmp_path, (40, 12), "--mode", "exam", "--time-limit", "15s",
+               "--tag", "single", "--tag", "ordering", "--tag", "matching")  # fmt: skip
+    for number in (1, 2, 3):
+        tty.wait(f"Question {number}/3")
+        tty.send("s")
+    screen = tty.wait("Review your answers", "Submit answers")
+    assert screen.splitlines()[0].startswith("Long questions")
+    assert "❯ 1." in screen  # the cursor on the first open question, on screen
+    screen = tty.wait("Time is up", timeout=30)  # submitted when the clock runs out
+    quiz = tty.raw[tty.raw.index("\x1b[?1049h") :]  # from the quiz's own alternate screen
+    assert quiz.index("\x1b[?1049l") < quiz.index("Time is up")  # said on the main screen
+    tty.send("q")  # the report's pager, if it did not fit
+    assert tty.finish() == 0
