@@ -66,12 +66,12 @@ def main() -> None:
 
 @main.group(cls=_Group)
 def quiz() -> None:
-    """Question banks: check, take, grade, export, analyse."""
+    """Question banks: check, take, grade, export, stats."""
 
 
 @main.group(cls=_Group)
 def exercise() -> None:
-    """Coding exercises: list, check, grade, release."""
+    """Coding exercises: list, check, grade, grade-all, release, seal, seal-key, gradescope."""
 
 
 @quiz.command("check")
@@ -97,7 +97,7 @@ def quiz_check(banks: Sequence[str], samples: int) -> None:
 _EXPORT_FORMATS = click.Choice(["html", "html-key", "qti", "moodle", "gift", "md"])
 
 
-@quiz.command("export")
+@quiz.command("export", short_help="Export a bank: student page, key, QTI, Moodle, GIFT, Markdown.")
 @click.argument("bank")
 @click.option("--format", "fmt", type=_EXPORT_FORMATS, required=True, help="What to write.")
 @click.option(
@@ -209,7 +209,7 @@ def quiz_take(
     )
 
 
-@quiz.command("grade")
+@quiz.command("grade", short_help="Grade an answers file against a bank.")
 @click.argument("bank")
 @click.argument("answers")
 @click.option(
@@ -257,7 +257,7 @@ def quiz_grade(
     )
 
 
-@quiz.command("stats")
+@quiz.command("stats", short_help="Item analysis of a bank over graded results.")
 @click.argument("bank")
 @click.argument("results", nargs=-1, required=True)
 @click.option(
@@ -302,7 +302,7 @@ def _style(text: str, **kwargs: Any) -> str:
     return click.style(text, **kwargs)
 
 
-@exercise.command("list")
+@exercise.command("list", short_help="List the exercises, with points, topics and grading time.")
 @click.argument("directory", required=False)
 def exercise_list(directory: str | None) -> None:
     """List the exercises in DIRECTORY (default: the ones shipped with grader)."""
@@ -311,7 +311,7 @@ def exercise_list(directory: str | None) -> None:
     sys.exit(list_main(directory=directory, echo=click.echo))
 
 
-@exercise.command("check")
+@exercise.command("check", short_help="Run the public tests on your work (students).")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.argument("path", required=False)
 @click.option("--watch", is_flag=True, help="Re-run the public tests every time PATH is saved.")
@@ -325,7 +325,7 @@ def exercise_check(exercise_name: str, path: str | None, watch: bool) -> None:
     )
 
 
-@exercise.command("grade")
+@exercise.command("grade", short_help="Grade one submission with the hidden tests.")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.argument("submission")
 @click.option("--format", "fmt", type=_EXERCISE_FORMATS, default="text", show_default=True)
@@ -373,7 +373,7 @@ def exercise_grade(
     )
 
 
-@exercise.command("grade-all")
+@exercise.command("grade-all", short_help="Grade every submission in a folder or LMS download.")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.argument("submissions")
 @click.option(
@@ -420,7 +420,7 @@ def exercise_grade_all(
     )
 
 
-@exercise.command("release")
+@exercise.command("release", short_help="Write the student copy of an exercise.")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.option("-o", "--out", "out", required=True, type=click.Path(file_okay=False))
 def exercise_release(exercise_name: str, out: str) -> None:
@@ -430,7 +430,7 @@ def exercise_release(exercise_name: str, out: str) -> None:
     sys.exit(release_main(exercise=exercise_name, out=out, echo=click.echo))
 
 
-@exercise.command("seal")
+@exercise.command("seal", short_help="Encrypt the instructor-only files of an exercise.")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
 def exercise_seal(exercise_name: str, out: str) -> None:
@@ -441,7 +441,7 @@ def exercise_seal(exercise_name: str, out: str) -> None:
     sys.exit(seal_main(exercise=exercise_name, out=out, echo=click.echo))
 
 
-@exercise.command("gradescope")
+@exercise.command("gradescope", short_help="Build a Gradescope autograder zip.")
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @click.option("--sealed", is_flag=True, help="Hidden tests sealed in the zip (the default).")
@@ -473,7 +473,7 @@ def exercise_gradescope(
     )
 
 
-@exercise.command("seal-key")
+@exercise.command("seal-key", short_help="Print a new random key for GRADER_SEAL_KEY.")
 def exercise_seal_key() -> None:
     """Print a new random key for GRADER_SEAL_KEY (keep it in your CI's secrets)."""
     from grader.commands.exercise import seal_key_main

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from borrowing_venv import borrowing_venv
 
 from grader.exercise.load import load_exercise
 from grader.runner.judge import Grader
@@ -264,34 +265,33 @@ def test_check_and_grade_work_from_an_installed_wheel(tmp_path: Path) -> None:
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     venv = tmp_path / "venv"
+    # Sees this interpreter's packages, venv or not (see tests/borrowing_venv.py); the
+    # checkout stays out of reach: no PYTHONPATH in any command below.
+    python = borrowing_venv(venv)
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    wheel = [str(w) for w in wheels.glob("*.whl")]
     subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
-        check=True,
-        timeout=120,
-    )
-    python = venv / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, wheels.glob("*.whl"))],
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", *wheel],
         check=True,
         timeout=300,
-        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        env={**clean, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     work = tmp_path / "work"
     work.mkdir()
     shutil.copyfile(SOLUTION, work / "sigmoid.py")
     where = subprocess.run(
         [str(python), "-c", "import grader; print(grader.__file__)"],
-        capture_output=True, text=True, cwd=work, check=True,
+        capture_output=True, text=True, cwd=work, check=True, env=clean,
     )  # fmt: skip
     assert where.stdout.startswith(str(venv))
     check = subprocess.run(
         [str(venv / "bin" / "grader"), "exercise", "check", "sigmoid-basics"],
-        capture_output=True, text=True, cwd=work, timeout=120,
+        capture_output=True, text=True, cwd=work, timeout=120, env=clean,
     )  # fmt: skip
     assert check.returncode == 0, check.stderr
     assert "All 3 public tests passed" in check.stdout
     grade = subprocess.run(
         [str(venv / "bin" / "grader"), "exercise", "grade", "sigmoid-basics", "sigmoid.py"],
-        capture_output=True, text=True, cwd=work, timeout=120,
+        capture_output=True, text=True, cwd=work, timeout=120, env=clean,
     )  # fmt: skip
     assert grade.returncode == 2 and "is a student copy" in grade.stderr
