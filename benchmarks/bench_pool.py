@@ -2,8 +2,9 @@
 
 Measured in one run, on the same machine at the same moment:
 
-- floor: fork a child from a torch-loaded parent, jail it the cheap way (new network and
-  mount namespaces when root, rlimits), make one call, read the answer through a pipe;
+- floor: fork a child from a torch-loaded parent, jail it the cheap way (rlimits; then
+  also new mount, and mount and network, namespaces when root), make one call, read the
+  answer through a pipe;
 - fresh: a new `python` importing torch per submission (what a pool saves);
 - grader.grade: one more submission through a warm ``Grader``, on the trivial exercise
   (one test, one call; tests/fixtures/exercises/trivial-add) and on sigmoid-basics;
@@ -52,14 +53,15 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
     return out
 
 
-def floor_once() -> None:
-    """Fork + cheap jail + one call + the answer through a pipe."""
+def floor_once(flags: int = 0) -> None:
+    """Fork + cheap jail (rlimits; ``flags`` namespaces when root) + one call + the answer
+    through a pipe."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
-            if os.geteuid() == 0:
-                ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET | CLONE_NEWNS)
+            if flags and os.geteuid() == 0:
+                ctypes.CDLL(None, use_errno=True).unshare(flags)
             resource.setrlimit(resource.RLIMIT_NPROC, (16, 16))
             os.write(write, json.dumps({"value": (lambda a, b: a + b)(2, 3)}).encode())
         finally:
@@ -127,7 +129,11 @@ def main() -> None:
     import torch  # noqa: F401  # the floor's parent holds torch, as the zygote does
 
     floor_once()
-    results["floor: fork + jail + 1 call (torch parent)"] = timed(floor_once, runs * 3)
+    results["floor: fork + rlimits + 1 call (torch parent)"] = timed(floor_once, runs * 3)
+    results["  the same + new mount namespace"] = timed(lambda: floor_once(CLONE_NEWNS), runs * 3)
+    results["  the same + new mount and network namespaces"] = timed(
+        lambda: floor_once(CLONE_NEWNS | CLONE_NEWNET), runs * 3
+    )
     results["fresh python importing torch"] = timed(
         lambda: subprocess.run([sys.executable, "-c", "import torch"], check=True),
         max(3, runs // 6),
@@ -172,7 +178,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    floor = statistics.median(results["floor: fork + jail + 1 call (torch parent)"])
+    floor = statistics.median(results["floor: fork + rlimits + 1 call (torch parent)"])
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, isolation {level}")
     print(f"{'what':50} {'median':>9} {'min':>9}  vs floor")
     for name, values in results.items():
