@@ -59,6 +59,7 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
     # A tmux server per capture: a shared one runs new sessions with the environment of
     # whoever started it (another checkout's PYTHONPATH), and one shutting down after
     # the previous capture refuses the next. No COLUMNS/LINES either (pytest sets them).
+    socket = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / session
     tmux = ["tmux", "-L", session]
     colour = "FORCE_COLOR=1" if color else "NO_COLOR=1"
     env = f"GRADER_DATA_DIR={tmp / f'{name}-{int(color)}'} {colour} TERM=xterm-256color"
@@ -99,7 +100,8 @@ def capture(name: str, tmp: Path, *, color: bool = False) -> str:
                 ).stdout,
             )
     finally:
-        subprocess.run([*tmux, "kill-session", "-t", session], check=False)
+        subprocess.run([*tmux, "kill-server"], check=False)
+        socket.unlink(missing_ok=True)  # tmux leaves it behind
     lines = [line.rstrip() for line in screen.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
