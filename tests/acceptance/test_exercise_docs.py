@@ -3,7 +3,9 @@ so they cannot rot.
 
 - a ```console block holds `$ grader ...` commands, run (as a real process) in a folder
   holding a copy of sigmoid-basics, `submission/sigmoid.py` (a wrong solution) and
-  `submissions/` (two students). A `[exit N]` line gives the expected exit code (default 0);
+  `submissions/` (two students); a command that names `student/` also gets the released
+  student copy there, with the reference solution as its `sigmoid.py`, so that the guide
+  shows what a student really gets. A `[exit N]` line gives the expected exit code (default 0);
   every other line must appear in the command's output, in that order.
 - the ```yaml block `# exercise.yaml` must load as an exercise;
 - the ```python block `# tests/hidden/test_example.py` must pass on the reference solution;
@@ -97,6 +99,17 @@ def _seal_for(work: Path, args: list[str]) -> None:
     assert not (work / "sigmoid-basics" / "tests" / "hidden").exists()
 
 
+def _student_copy(work: Path) -> None:
+    released = subprocess.run(
+        [sys.executable, "-m", "grader", "exercise", "release", "sigmoid-basics", "-o", "student"],
+        cwd=work, capture_output=True, text=True, env=ENV, timeout=120,
+    )  # fmt: skip
+    assert released.returncode == 0, released.stderr
+    copy = work / "student" / "sigmoid-basics"
+    assert not (copy / "tests" / "hidden").exists()
+    shutil.copyfile(EXERCISE / "solution" / "sigmoid.py", copy / "sigmoid.py")
+
+
 def _workspace(tmp_path: Path) -> Path:
     shutil.copytree(EXERCISE, tmp_path / "sigmoid-basics")
     # The authoring guide's worked example.
@@ -121,6 +134,8 @@ def test_console_transcript(
     assert args[0] == "grader", f"docs/{doc}:{line}: only grader commands are run"
     work = _workspace(tmp_path)
     _seal_for(work, args)
+    if any(a.startswith("student/") for a in args):
+        _student_copy(work)
     proc = subprocess.run(
         [sys.executable, "-m", "grader", *args[1:]],
         cwd=work,
