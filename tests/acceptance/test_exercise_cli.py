@@ -112,7 +112,7 @@ def test_list_shows_title_points_topics_and_grading_time() -> None:
     lines = proc.stdout.splitlines()
     at = lines.index("sigmoid-basics  " + load_exercise(EXERCISE).title)
     assert lines[at + 1].startswith("    12 points | topics: activations, chain-rule, fundamentals")
-    assert "| grades in ~0.2 s (limit 15 s) | sigmoid.py" in lines[at + 1]
+    assert "| grades in ~0.1 s (limit 15 s) | sigmoid.py" in lines[at + 1]
 
 
 def test_grade_writes_every_format_from_a_zip(tmp_path: Path) -> None:
