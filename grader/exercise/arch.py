@@ -14,7 +14,7 @@ A spec is a dict::
                 ...,
                 {"type": "linear", "in": 16, "out": 1}],
      "optimizer": {"name": "adam", "lr": 0.001, "weight_decay": 0.0},
-     "batch_size": 32, "epochs": 100}
+     "batch_size": 50, "epochs": 50}   # the defaults: 200 steps on 200 points
 
 The network maps 2 inputs to 1 logit (the last layer is ``linear`` with ``out: 1``; the loss
 applies the sigmoid). Every problem is one :class:`SpecError` line naming where it is, e.g.
@@ -87,8 +87,8 @@ class Spec:
 
     layers: tuple[Layer, ...]
     optimizer: Optimizer = field(default_factory=Optimizer)
-    batch_size: int = 32
-    epochs: int = 100
+    batch_size: int = 50
+    epochs: int = 50
 
     @property
     def linear_paths(self) -> list[str]:
@@ -264,8 +264,8 @@ def validate(raw: Any, *, n_train: int = 200, min_hidden: int = 0) -> Spec:
     spec = Spec(
         tuple(layers),
         _optimizer(raw.get("optimizer")),
-        _integer(raw, "batch_size", "spec", *BATCH_RANGE, 32),
-        _integer(raw, "epochs", "spec", 1, MAX_EPOCHS, 100),
+        _integer(raw, "batch_size", "spec", *BATCH_RANGE, 50),
+        _integer(raw, "epochs", "spec", 1, MAX_EPOCHS, 50),
     )
     last = spec.layers[-1]
     if last.type != "linear" or last.width_out != 1:
