@@ -22,7 +22,7 @@ from grader.exercise.files import ExerciseFiles, FolderFiles, remember_source
 from grader.exercise.model import VISIBILITIES, Exercise
 from grader.report.model import Visibility
 
-FIXTURES = ("submission", "reference", "attach")
+FIXTURES = ("submission", "reference", "attach", "source")
 
 
 @dataclass

@@ -59,6 +59,7 @@ class _Run:
     import_failure: TestResult | None = None  # once the import failed, it is never retried
     level: str = "none"
     detail: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # the submission's .py files
     cpu_spent: float = 0.0  # CPU seconds of the jails that have ended
     live: Session | None = None  # the jail running now
 
@@ -149,7 +150,7 @@ class Grader:
                 max_level=self.max_level,
                 hide=sorted({*_secrets(exercise, submission), *self.hide_extra}),
             )
-            run = _Run(exercise, self.zygote, spec, started)
+            run = _Run(exercise, self.zygote, spec, started, sources=_sources(scratch))
             tests = _run_all(run, self.cases, self.reference, self.require_level)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -176,6 +177,18 @@ def grade(
         sealed=sealed,
     ) as grader:
         return grader.grade(submission, student=student)
+
+
+def _sources(folder: Path, limit: int = 200, size: int = 1 << 20) -> dict[str, str]:
+    """The submission's Python files as text, read here (the judge) from the host copy."""
+    out: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.py"))[:limit]:
+        if path.is_symlink() or not path.is_file():
+            continue
+        out[path.relative_to(folder).as_posix()] = path.read_bytes()[:size].decode(
+            "utf-8", errors="replace"
+        )
+    return out
 
 
 def _refusal(level: str, required: str) -> str:
@@ -271,6 +284,7 @@ def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
         "submission": lambda: jail.module,
         "reference": lambda: reference,
         "attach": lambda: attach,
+        "source": lambda: dict(run.sources),
     }
     kwargs = {name: fixtures[name]() for name in case.fixtures}
     started = time.monotonic()
