@@ -49,6 +49,9 @@ WRONG = {
         2.0,
     ),
 }
+WRONG["uses_builtin_sigmoid"] = ({"test_sigmoid_matches_reference"}, FULL - 2)
+# sigmoid overwrites its input: caught where the judge checks the inputs it sent.
+WRONG["in_place"] = ({"test_sigmoid_matches_reference"}, FULL - 2)
 ALTERNATIVES = {"softplus_autograd", "tanh_identity"}
 
 

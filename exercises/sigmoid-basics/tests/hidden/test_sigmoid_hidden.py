@@ -2,7 +2,17 @@
 
 import torch
 
-from grader.exercise.api import Partial, assert_close, points
+from grader.exercise.api import (
+    Partial,
+    StudentError,
+    assert_close,
+    call_keeping_inputs,
+    points,
+    uses_of,
+)
+
+# The statement asks for sigmoid written by hand.
+BUILT_INS = ("torch.sigmoid", "torch.nn.functional.sigmoid", "torch.special.expit", ".sigmoid")
 
 
 def _values(seed: int, n: int = 64) -> torch.Tensor:
@@ -11,10 +21,13 @@ def _values(seed: int, n: int = 64) -> torch.Tensor:
 
 
 @points(2)
-def test_sigmoid_matches_reference(submission, reference):
-    """sigmoid agrees with the reference on random inputs"""
+def test_sigmoid_matches_reference(submission, reference, source):
+    """sigmoid, written by hand, agrees with the reference on random inputs"""
+    found = uses_of(source, BUILT_INS)
+    assert not found, "write sigmoid yourself instead of calling a built-in: " + "; ".join(found)
     x = _values(1)
-    assert_close(submission.sigmoid(x), reference.sigmoid(x), what="sigmoid(x)")
+    got = call_keeping_inputs(submission.sigmoid, x, what="sigmoid(x)")
+    assert_close(got, reference.sigmoid(x), what="sigmoid(x)", like=x, inputs=x)
 
 
 @points(2)
@@ -33,7 +46,9 @@ def test_derivative_matches_autograd(submission):
     """sigmoid_derivative agrees with autograd"""
     x = _values(2).requires_grad_(True)
     torch.sigmoid(x).sum().backward()
-    assert_close(submission.sigmoid_derivative(x.detach()), x.grad, what="sigmoid'(x)")
+    inputs = x.detach()
+    got = call_keeping_inputs(submission.sigmoid_derivative, inputs, what="sigmoid_derivative(x)")
+    assert_close(got, x.grad, what="sigmoid'(x)", like=inputs, inputs=inputs)
 
 
 @points(1)
@@ -52,11 +67,11 @@ def test_chain_derivative(submission, reference, attach):
     for depth in depths:
         expected = reference.chain_derivative(x, depth)
         norms.append(float(expected.abs().max()))
-        got = submission.chain_derivative(x, depth)
-        try:
-            assert_close(got, expected, what=f"depth {depth}")
+        try:  # one depth that raises costs that depth only
+            got = submission.chain_derivative(x, depth)
+            assert_close(got, expected, what=f"depth {depth}", like=x)
             right += 1
-        except AssertionError:
+        except (AssertionError, StudentError):
             pass
     attach.bar_chart(
         "largest gradient through n stacked sigmoids (log scale)",
