@@ -12,11 +12,12 @@ import torch
 from grader.exercise.api import assert_close, call_keeping_inputs, uses_of
 
 
-def test_a_float64_result_for_a_float32_expected_value_fails() -> None:
-    expected = torch.tensor([0.5, 0.25], dtype=torch.float32)
+def test_a_float64_result_for_a_float32_input_fails() -> None:
+    x = torch.tensor([0.0, 1.0], dtype=torch.float32)
+    expected = torch.sigmoid(x.to(torch.float64))  # computed in float64 by the judge
     with pytest.raises(AssertionError, match="expected dtype float32, got float64"):
-        assert_close(expected.to(torch.float64), expected)
-    assert_close(expected.clone(), expected)
+        assert_close(torch.sigmoid(x).to(torch.float64), expected, like=x)
+    assert_close(torch.sigmoid(x), expected, like=x)
 
 
 def test_the_result_must_be_of_the_kind_of_the_input() -> None:
@@ -24,7 +25,7 @@ def test_the_result_must_be_of_the_kind_of_the_input() -> None:
     with pytest.raises(AssertionError, match=r"expected a tensor .* got a Python number"):
         assert_close(0.5, 0.5, like=x)
     with pytest.raises(AssertionError, match="expected a tensor"):
-        assert_close(np.float32(0.5), torch.tensor(0.5))
+        assert_close(np.float32(0.5), torch.tensor(0.5), like=x)
     with pytest.raises(AssertionError, match="dtype float32"):
         assert_close(torch.tensor(0.5, dtype=torch.float64), 0.5, like=x)
     assert_close(torch.tensor(0.5), 0.5, like=x)
