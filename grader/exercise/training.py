@@ -247,7 +247,7 @@ def measure_sigmoid_net(
         for step in range(steps + 1):
             opt.zero_grad(set_to_none=True)
             loss = loss_now()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             if step == steps:
                 break
             loss.backward()  # type: ignore[no-untyped-call]
