@@ -70,6 +70,7 @@ def grade_main(
     from grader.runner.judge import grade
 
     ex = _load(exercise)
+    _must_exist(Path(submission), ex)
     with tempfile.TemporaryDirectory(prefix="grader-sub-") as tmp:
         folder = materialize(Path(submission), ex.entry, Path(tmp) / "submission")
         result = grade(ex, folder, student=student, require_level=require_isolation, sealed=opened)
@@ -144,6 +145,7 @@ def check_main(
 
     ex = _load(exercise)
     target = Path(path) if path else Path(ex.entry)
+    _must_exist(target, ex)  # before the judge starts: a typo costs no torch import
     hidden_left = _count_hidden(ex)
     with Grader(ex, include_hidden=False) as grader:
         # The stamp is taken before each run, so a save made while it runs is not missed.
@@ -162,6 +164,16 @@ def check_main(
                     code = _check_once(grader, ex, target, hidden_left, echo, style)
         except KeyboardInterrupt:
             return code
+
+
+def _must_exist(target: Path, ex: Exercise) -> None:
+    if target.exists():
+        return
+    starter = ex.root / "starter" / ex.entry
+    hint = ""
+    if starter.is_file():
+        hint = f"; to start from the starter, copy it first: cp {starter} {ex.entry}"
+    raise BadInput(f"{target}: no such file{hint}")
 
 
 def _stamp(path: Path) -> tuple[float, int]:
