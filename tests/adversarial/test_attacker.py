@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -321,11 +322,12 @@ for _ in range(8):
     "def sigmoid(x):", "def sigmoid(x):\n    time.sleep(0.8)\n    return x\n\ndef _x(x):"
 )
 
-# Honest, correct and slow: about 0.4 s of CPU per call, under the 1 s limit.
+# Honest, correct and slow: 0.4 s of CPU per call on larger inputs, under the 1 s limit.
 SLOW_HONEST = (
     CORRECT.replace(
         "def sigmoid(x):",
-        "def sigmoid(x):\n    _burn()\n    return _sigmoid(x)\n\ndef _sigmoid(x):",
+        "def sigmoid(x):\n    if x.numel() >= 32:\n        _burn()\n    return _sigmoid(x)\n\n"
+        "def _sigmoid(x):",
     )
     + """
 import time
@@ -365,7 +367,10 @@ def test_an_honest_slow_neighbour_keeps_full_marks_beside_hostile_ones(
             (t.name, t.message) for t in honest.tests if t.score < t.max_score
         ]
         assert results["spinner"].score < 12.0 and results["big"].score < 12.0
-        assert not _descendants(grader.zygote.pid)
+        deadline = time.monotonic() + 5  # supervisors finish their sweep, then end
+        while _descendants(grader.zygote.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _descendants(grader.zygote.pid), "a jail outlived its grading"
 
 
 # -- 5. jails reach each other ----------------------------------------------------------------
@@ -376,15 +381,21 @@ import os, signal, time
 me = os.getpid()
 print("uid", os.getuid())
 hit = []
-for pid in [-1] + list(range(max(2, me - 3000), me + 3000)):
-    if pid in (me, 0):
+for pid in range(max(2, me - 3000), me + 3000):
+    if pid == me:
         continue
     try:
         os.kill(pid, signal.SIGKILL)
         hit.append(pid)
     except OSError:
         pass
+try:
+    os.kill(-1, signal.SIGKILL)  # everyone it may signal: nobody but itself
+except OSError:
+    pass
 for pid in range(max(2, me - 3000), me + 3000):
+    if pid == me:
+        continue
     try:
         with open(f"/proc/{pid}/cwd/sigmoid.py", "w") as f:
             f.write("def sigmoid(x): return x\\n")
@@ -528,18 +539,18 @@ def _is_python_child(pid: int) -> bool:
 
 FUNCTORCH = """
 import torch
-from torch.func import grad, vmap
+from torch.func import grad
 
 def sigmoid(x):
     z = torch.exp(-torch.abs(x))
     return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
-def _scalar(t):
-    return sigmoid(t)
+def _smooth(t):
+    # The same function in a form whose autograd is right at 0 too (|x| has no slope there).
+    return 1 / (1 + torch.exp(-t.clamp(-60, 60)))
 
 def sigmoid_derivative(x):
-    flat = x.reshape(-1).to(torch.float64)
-    return vmap(grad(_scalar))(flat).reshape(x.shape).to(x.dtype)
+    return grad(lambda t: _smooth(t).sum())(x)
 
 def chain_derivative(x, depth):
     g, a = torch.ones_like(x), x

@@ -44,7 +44,7 @@ JUDGE_GRACE_S = 2.0
 class _Jail:
     """The live jail and the outcome of importing the submission into it."""
 
-    session: Session
+    session: Session | None  # None: the jail could not be started
     module: Proxy | None = None
     failure: TestResult | None = None  # how the import went wrong, if it did
 
@@ -209,13 +209,32 @@ def _secrets(exercise: Exercise, submission: Path) -> list[str]:
     return sorted({str(p.resolve()) for p in paths})
 
 
+START_TRIES = 2  # a jail that fails to start is tried once more
+
+
 def _start_jail(run: _Run, require_level: str | None) -> _Jail:
-    session = run.zygote.new_session(run.spec)
-    try:
-        session.start()
-    except RuntimeError as exc:
-        session.close()
-        raise BadInput(f"cannot start the sandbox: {exc}") from None
+    """A started jail with the submission imported; a jail that cannot start even on a
+    second try becomes that submission's verdict, never an error of the whole run."""
+    why = ""
+    for _ in range(START_TRIES):
+        try:
+            session = run.zygote.new_session(run.spec)
+        except (RuntimeError, OSError) as exc:
+            why = str(exc)
+            continue
+        try:
+            session.start()
+        except (RuntimeError, OSError) as exc:
+            why = str(exc)
+            session.close()
+            continue
+        return _import_in(run, session, require_level)
+    failed = _Jail(None)
+    failed.failure = verdicts.sandbox_failed(why)
+    return failed
+
+
+def _import_in(run: _Run, session: Session, require_level: str | None) -> _Jail:
     run.live = session
     run.level, run.detail = session.level, dict(session.detail)
     origin = getattr(run.zygote, "origin", "exec")
@@ -239,7 +258,7 @@ def _start_jail(run: _Run, require_level: str | None) -> _Jail:
 
 
 def _end_jail(run: _Run, jail: _Jail | None) -> None:
-    if jail is not None:
+    if jail is not None and jail.session is not None:
         jail.session.close()
         run.cpu_spent += jail.session.cpu_seen
         run.live = None
@@ -261,8 +280,9 @@ def _run_all(
             if run.remaining() <= 0:
                 results.append(verdicts.out_of_time(case, run.exercise.limits.total_time_s))
                 continue
-            if jail is None or jail.session.exit is not None:
+            if jail is None or jail.session is None or jail.session.exit is not None:
                 _end_jail(run, jail)
+                jail = None  # ended: never ended twice, whatever the next start does
                 jail = _start_jail(run, require_level)
                 run.import_failure = jail.failure
             if run.import_failure is not None or jail.module is None:
@@ -278,6 +298,7 @@ def _run_all(
 def _run_case(run: _Run, jail: _Jail, case: Case, reference: Any) -> TestResult:
     budget = max(0.0, min(case.timeout_s, run.remaining()))
     session = jail.session
+    assert session is not None  # a jail without a session never reaches a test
     session.arm(budget, wall_cap_s=max(0.0, run.remaining()))
     attach = Attach()
     fixtures: dict[str, Callable[[], Any]] = {

@@ -62,7 +62,8 @@ class OutputCapture(threading.Thread):
         except OSError:
             pass
         finally:
-            os.close(self.fd)
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
 
     def text(self) -> str:
         out = self.kept.decode("utf-8", errors="replace")
@@ -302,10 +303,18 @@ class Session:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([self.status_fd], [], [], remaining)
+            if self.status_fd < 0:
+                return None
+            try:
+                ready, _, _ = select.select([self.status_fd], [], [], remaining)
+            except (OSError, ValueError):
+                return None  # the pipe is gone: how the jail ended is unknown
             if not ready:
                 return None
-            chunk = os.read(self.status_fd, 4096)
+            try:
+                chunk = os.read(self.status_fd, 4096)
+            except OSError:
+                return None
             if not chunk:
                 return None
             self._status_buf += chunk
@@ -332,6 +341,8 @@ class Session:
 
     def close(self) -> ExitInfo:
         """End the jail (politely, then not) and wait until everything it left is gone."""
+        if self.status_fd < 0:  # closed already
+            return self.exit or ExitInfo(None)
         self._cpu()
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
@@ -346,6 +357,7 @@ class Session:
         self.capture.join(timeout=2.0)
         with contextlib.suppress(OSError):
             os.close(self.status_fd)
+        self.status_fd = -1
         return self.exit or ExitInfo(None)
 
     def output(self) -> str:

@@ -121,6 +121,16 @@ def import_error(entry: str, exc: StudentError) -> TestResult:
     return TestResult(name="import", score=0.0, max_score=0.0, status=status, message=text)
 
 
+def sandbox_failed(why: str) -> TestResult:
+    return TestResult(
+        name="import",
+        score=0.0,
+        max_score=0.0,
+        status="error",
+        message=f"the sandbox could not be started for this submission (tried twice): {why}",
+    )
+
+
 def never_started() -> TestResult:
     return TestResult(
         name="import", score=0.0, max_score=0.0, status="crashed", message="the jail did not start"
