@@ -36,6 +36,7 @@ class JailSpec:
     limits: Limits = field(default_factory=Limits)
     max_level: str = "namespaces"
     hide: list[str] = field(default_factory=list)  # host paths the jail must never see
+    cgroups: bool = True  # False: build no cgroups (GRADER_CGROUPS=0, for broken trees)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -51,4 +52,5 @@ class JailSpec:
             limits=Limits(**data["limits"]),
             max_level=data["max_level"],
             hide=list(data["hide"]),
+            cgroups=bool(data.get("cgroups", True)),
         )

@@ -32,6 +32,11 @@ from pathlib import Path
 # Everything the grading needs, imported while the Python installation is still readable.
 import grader.exercise.load, grader.report.model, grader.runner.judge, grader.runner.jail
 from grader.runner import _linux
+# The judge, and a zygote it may have to fork, need these before the Python installation
+# becomes unreadable (a real unprivileged grader can read its own Python).
+import resource, fcntl, torch, numpy, grader.runner.jail.zygote, grader.runner.jail.spawned
+from grader.runner.jail import warm
+warm.warm_up()
 
 if sys.argv[1] == "refuse-unshare":
     # What Docker's default seccomp profile does to a process without CAP_SYS_ADMIN.
@@ -58,8 +63,7 @@ if sys.argv[1] == "refuse-unshare":
 nobody = pwd.getpwnam("nobody")
 if sys.argv[1] == "root-without-cgroups":
     # A root grader whose cgroup tree is missing, as in some containers.
-    from grader.runner.jail import cgroups
-    cgroups.ROOT = Path("/proc/no-cgroups-here")
+    os.environ["GRADER_CGROUPS"] = "0"  # as where the cgroup tree is missing
 else:
     if os.geteuid() == 0:
         os.setgroups([])

@@ -76,10 +76,14 @@ def outer_setup(spec: JailSpec) -> Outer:
             | _linux.CLONE_NEWIPC
             | _linux.CLONE_NEWUTS
         )
-        cgroup = Cgroup.create(
-            f"jail-{os.getpid()}",
-            spec.limits.memory_mb * 2**20,
-            spec.limits.processes,
+        cgroup = (
+            Cgroup.create(
+                f"jail-{os.getpid()}",
+                spec.limits.memory_mb * 2**20,
+                spec.limits.processes,
+            )
+            if spec.cgroups
+            else None
         )
         try:
             if cgroup is None:

@@ -6,6 +6,7 @@ test file or reference solution is imported, so no jail ever holds them in memor
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -149,6 +150,7 @@ class Grader:
                 limits=exercise.limits,
                 max_level=self.max_level,
                 hide=sorted({*_secrets(exercise, submission), *self.hide_extra}),
+                cgroups=os.environ.get("GRADER_CGROUPS") != "0",
             )
             run = _Run(exercise, self.zygote, spec, started, sources=_sources(scratch))
             tests = _run_all(run, self.cases, self.reference, self.require_level)
