@@ -173,7 +173,7 @@ def _must_exist(target: Path, ex: Exercise) -> None:
     hint = ""
     if starter.is_file():
         hint = f"; to start from the starter, copy it first: cp {starter} {ex.entry}"
-    raise BadInput(f"{target}: no such file{hint}")
+    raise BadInput(f"{target}: no such file or folder{hint}")
 
 
 def _stamp(path: Path) -> tuple[float, int]:

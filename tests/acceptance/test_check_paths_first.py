@@ -33,6 +33,6 @@ def test_a_missing_file_is_one_line_exit_2_without_loading_torch(
     )
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines[0].startswith("error: nope.py: no such file"), lines
+    assert lines[0].startswith("error: nope.py: no such file or folder"), lines
     assert "cp " in lines[0] and "starter/sigmoid.py" in lines[0]
     assert lines[-1] == "torch loaded: False"
