@@ -57,3 +57,42 @@ def test_a_timeout_kills_the_spawned_jail_and_the_rest_is_graded(
     assert statuses == ["timeout", "passed", "passed"], [t.message for t in result.tests]
     assert "sigmoid() used more than its 2 s of CPU time" in result.tests[0].message
     assert "sigmoid.py line 5, in sigmoid()" in result.tests[0].message
+
+
+def test_an_ended_spawned_jail_never_closes_a_number_someone_else_now_holds(
+    tmp_path: Path,
+) -> None:
+    """A jail's pipes are closed once. Were they closed again when the ended jail is
+    collected, the numbers might by then be a neighbour's socket or status pipe (in a
+    batch, a thread grading beside it), and that neighbour's grade would break."""
+    import gc
+    import os
+
+    from grader.runner.judge.spawn import SpawnSession
+    from grader.runner.limits import JailSpec
+
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "root").mkdir()
+    shutil.copyfile(EXERCISE / "solution" / "sigmoid.py", tmp_path / "scratch" / "sigmoid.py")
+    spec = JailSpec(
+        scratch=str(tmp_path / "scratch"),
+        root=str(tmp_path / "root"),
+        entry="sigmoid.py",
+        max_level="rlimits",
+    )
+    session = SpawnSession(spec)
+    session.start()
+    session.close()
+    session.close()  # twice, as an error path may: still once for the numbers
+    session.capture.join(5)
+    held = [os.pipe() for _ in range(16)]  # takes the numbers the jail gave back
+    del session
+    gc.collect()
+    try:
+        for r, w in held:
+            os.fstat(r)  # EBADF: the ended jail closed a bystander's pipe
+            os.fstat(w)
+    finally:
+        for r, w in held:
+            os.close(r)
+            os.close(w)

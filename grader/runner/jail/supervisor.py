@@ -67,7 +67,9 @@ def supervise(spec: JailSpec, sock_fd: int, out_w: int, status_w: int) -> NoRetu
 
 
 def _report(fd: int, data: dict[str, Any]) -> None:
-    os.write(fd, json.dumps(data).encode() + b"\n")
+    # A judge that stopped listening (it ended the jail first) needs no report.
+    with contextlib.suppress(BrokenPipeError):
+        os.write(fd, json.dumps(data).encode() + b"\n")
 
 
 def _children_map() -> dict[int, list[int]]:

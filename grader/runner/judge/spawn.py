@@ -31,22 +31,33 @@ class SpawnSession(Session):
 
     def __init__(self, spec: JailSpec) -> None:
         flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-        self.popen = subprocess.Popen(
-            clean_command("grader.runner.jail.spawned", json.dumps(spec.to_json())),
-            env=CLEAN_ENV,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=spec.scratch,
-            creationflags=flags,
-            start_new_session=sys.platform != "win32",
-        )
-        assert self.popen.stdin and self.popen.stdout and self.popen.stderr
+        # Raw pipes, each end owned by exactly one closer. Popen's own file objects would
+        # close the same numbers again when collected, and by then a number may belong
+        # to another jail's socket (a neighbour's grade would break).
+        in_r, self._in = os.pipe()
+        self._out, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            self.popen = subprocess.Popen(
+                clean_command("grader.runner.jail.spawned", json.dumps(spec.to_json())),
+                env=CLEAN_ENV,
+                stdin=in_r,
+                stdout=out_w,
+                stderr=err_w,
+                cwd=spec.scratch,
+                creationflags=flags,
+                start_new_session=sys.platform != "win32",
+            )
+        except BaseException:
+            for fd in (self._in, self._out, err_r):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (in_r, out_w, err_w):
+                os.close(fd)
         self._frames: queue.Queue[bytes | BaseException] = queue.Queue()
-        self._in = self.popen.stdin.fileno()
-        self._out = self.popen.stdout.fileno()
         threading.Thread(target=self._reader, daemon=True).start()
-        self._init_common(self.popen.stderr.fileno(), spec.limits)
+        self._init_common(err_r, spec.limits)  # the capture thread closes err_r
         self.jail_pid = self.popen.pid
 
     def _init_common(self, out_fd: int, limits: Limits) -> None:
@@ -70,6 +81,9 @@ class SpawnSession(Session):
                 self._frames.put(protocol.read_frame(lambda n: os.read(self._out, n)))
         except BaseException as exc:  # EOF, or a frame over the cap
             self._frames.put(exc)
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(self._out)  # this thread's alone
 
     def start(self, timeout: float = 120.0) -> None:
         self.disarm(timeout)
@@ -126,9 +140,12 @@ class SpawnSession(Session):
         return self.exit
 
     def close(self) -> ExitInfo:
+        if self._in < 0:  # closed already: the number may be someone else's by now
+            return self.exit or ExitInfo(None)
         self._cpu()
         with contextlib.suppress(OSError):
             os.close(self._in)
+        self._in = -1
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(0.5)
         self.kill()
