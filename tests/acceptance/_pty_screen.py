@@ -59,6 +59,20 @@ class PtyScreen:
                 break
         raise AssertionError(f"never showed {wanted!r} on screen:\n{self.text()}")
 
+    def wait_written(self, wanted: str, timeout: float = 20) -> None:
+        """Read output until ``wanted`` was written, even if a later screen covers it
+        (a message on the main screen is hidden as soon as a pager opens)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.pump()
+            if wanted in self.raw:
+                self.pump(0.2)
+                return
+            if not self.child.isalive():
+                self.pump()
+                break
+        raise AssertionError(f"never wrote {wanted!r}; the screen:\n{self.text()}")
+
     def send(self, keys: str) -> None:
         self.child.send(keys)
         time.sleep(0.1)

@@ -140,7 +140,7 @@ def test_exam_review_at_40x12_and_time_up_leaves_the_alternate_screen(tmp_path: 
     screen = tty.wait("Review your answers", "Submit answers")
     assert screen.splitlines()[0].startswith("Long questions")
     assert "❯ 1." in screen  # the cursor on the first open question, on screen
-    screen = tty.wait("Time is up", timeout=30)  # submitted when the clock runs out
+    tty.wait_written("Time is up", timeout=30)  # submitted when the clock runs out
     quiz = tty.raw[tty.raw.index("\x1b[?1049h") :]  # from the quiz's own alternate screen
     assert quiz.index("\x1b[?1049l") < quiz.index("Time is up")  # said on the main screen
     tty.send("q")  # the report's pager, if it did not fit
