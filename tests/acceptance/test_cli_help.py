@@ -14,7 +14,7 @@ from grader.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 # quiz take options the README leaves to its quiz section (output files, colour).
-NOT_IN_SYNOPSIS = {"--no-color", "--out", "--save-answers", "--help"}
+NOT_IN_SYNOPSIS = {"--no-color", "--out", "--help"}
 
 
 @pytest.mark.parametrize("group", ["quiz", "exercise"])

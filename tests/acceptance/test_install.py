@@ -53,7 +53,11 @@ def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[st
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def build_wheel(work: Path) -> Path:
+    """The wheel of the working tree, built in ``work`` from a copy of it."""
     src = work / "src"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*JUNK))
     out = work / "dist"
