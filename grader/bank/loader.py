@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,19 @@ def load_bank(path: Path | str, *, display_name: str | None = None) -> Bank:
     checker = Checker(display_name or str(path))
     root = compose(path, checker)
     return _finish(checker, root)
+
+
+def skim_bank(path: Path) -> Bank | None:
+    """The bank as the full load reads it (ids, options, text, parametrized questions
+    drawn), without checking its Markdown math: enough to choose an attempt's questions
+    and draw the first one while the full check runs behind it. None when anything is
+    wrong: then ``load_bank`` is the judge, and says what."""
+    checker = Checker(str(path))
+    root = compose(path, checker)
+    if root is None or checker.problems:
+        return None
+    bank = _read_bank(ReadContext(checker, check_math=False), root)
+    return None if checker.problems else bank
 
 
 def load_bank_text(text: str, *, name: str = "<bank>") -> Bank:
@@ -164,7 +178,8 @@ def _read_question(
     qid = str(id_node.value) if isinstance(id_node, yaml.ScalarNode) else ""
 
     def read(context: ReadContext, substituted: yaml.Node) -> Question | None:
-        return _read_plain(context, substituted, path, defaults)
+        # Every variant is read as carefully as the bank it belongs to.
+        return _read_plain(replace(context, check_math=ctx.check_math), substituted, path, defaults)
 
     template = Template(params, node, path, ctx.checker.file, read)
     try:

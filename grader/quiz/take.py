@@ -6,6 +6,10 @@ with progress saved; 2 bad input; 130 interrupted by Ctrl-C (progress saved).
 Start-up order matters (budget: first question on screen in 150 ms): the attempt is
 created from the bank's small display cache and its first question drawn before the
 bank itself (YAML, Markdown, question types) is loaded; see grader.quiz.display.
+On a first run with a bank (no display cache yet) a quick read without the math checks
+(grader.bank.loader.skim_bank) chooses the questions and draws the first one; the full
+check follows before any key is read, so an invalid bank still ends with its problems
+and exit 2 before an answer is taken.
 """
 
 from __future__ import annotations
@@ -180,11 +184,26 @@ def main(
     path = resolve_bank(bank)
     sha = file_sha256(path)
     fingerprint = code_fingerprint()
+    # A "dumb" terminal cannot clear or redraw: it gets the line-based UI.
+    interactive = (
+        stdin.isatty()
+        and stdout.isatty()
+        and os.name == "posix"
+        and os.environ.get("TERM", "") != "dumb"
+    )
     the_bank: Bank | None = None
+    quick: Bank | None = None
     display = display_cache.load_display(sha, fingerprint)
-    if display is None:  # first run with this bank (or a new grader): validate it now;
-        the_bank, _ = _load(path, sha)  # the display cache is built after the first paint
-        display = display_cache.Display(the_bank.id, the_bank.title, [])
+    if display is None:  # first run with this bank (or a new grader)
+        # On a terminal, a quick read (math unchecked) draws the first question and the
+        # full check follows before any key is read; elsewhere the bank is checked first.
+        # The display cache is built after the first paint.
+        quick = _skim(path) if interactive else None
+        if quick is None:
+            the_bank, _ = _load(path, sha)
+        first = quick or the_bank
+        assert first is not None
+        display = display_cache.Display(first.id, first.title, [])
     explicit_student = student is not None
     who = student or default_student()
     command = command_line(bank, who, explicit_student)
@@ -219,8 +238,9 @@ def main(
                     command=command,
                 ).strip()
             )
+        read = quick or the_bank
         session = new_session(
-            display if the_bank is None else the_bank.questions,
+            display if read is None else read.questions,
             path,
             sha,
             student=who,
@@ -233,18 +253,11 @@ def main(
             bank_id=display.bank_id,
         )
 
-    # A "dumb" terminal cannot clear or redraw: it gets the line-based UI.
-    interactive = (
-        stdin.isatty()
-        and stdout.isatty()
-        and os.name == "posix"
-        and os.environ.get("TERM", "") != "dumb"
-    )
     loaded: Bank | None = None
     try:
         outcome, loaded = _run(
-            display, session, path, sha, fingerprint, the_bank, interactive, resume, paint,
-            stdin, stdout, notes=["empty_replaced"] if replaced else [],
+            display, session, path, sha, fingerprint, the_bank, quick, interactive, resume,
+            paint, stdin, stdout, notes=["empty_replaced"] if replaced else [],
         )  # fmt: skip
     except KeyboardInterrupt:  # Ctrl-C while the bank was still loading
         store.save_session(session)
@@ -276,6 +289,7 @@ def _run(
     sha: str,
     fingerprint: str,
     the_bank: Bank | None,
+    quick: Bank | None,
     interactive: bool,
     resume: bool,
     paint: Painter,
@@ -293,10 +307,20 @@ def _run(
             term = stack.enter_context(Terminal(stdin, stdout))
             painted = paint_first_screen(term, display, session, sha, paint)
         if not resume:
-            # Saved after the first paint: an fsync can cost a slow disk tens of ms.
+            # From the display cache, saved after the first paint (an fsync can cost a
+            # slow disk tens of ms); on a first run, before its first screen as always.
             store.save_session(session)
+        if term is not None and not painted and quick is not None:
+            painted = paint_quick(term, quick, session, sha, paint)
         if the_bank is None:
-            the_bank, _ = _load(path, sha)
+            # Keys typed meanwhile wait in the terminal: an invalid bank ends here, with
+            # its problems and exit 2, before any answer is taken (none is lost).
+            try:
+                the_bank, _ = _load(path, sha)
+            except BadInput:
+                if not resume:  # nothing in it yet; it must not block the next start
+                    store.discard_session(session.bank_id, session.student)
+                raise
         base = the_bank
         if the_bank.parametrized:  # this student's numbers, the same on every resume
             from grader.bank.variants import bank_for_student
@@ -354,6 +378,12 @@ def _load(path: Path, sha: str) -> tuple[Bank, str]:
     return load_bank_cached(path, sha)
 
 
+def _skim(path: Path) -> Bank | None:
+    from grader.bank.loader import skim_bank
+
+    return skim_bank(path)
+
+
 def run_flow(bank: Bank, session: Session, driver: Driver) -> str:
     """ "done", "timeout", "eof", "quit" or "interrupted" (Ctrl-C); progress is saved."""
     from grader.quiz.flow import Flow, Stop
@@ -369,25 +399,40 @@ def run_flow(bank: Bank, session: Session, driver: Driver) -> str:
         return "interrupted"
 
 
-def paint_from_bank(term: Terminal, bank: Bank, session: Session, sha: str, paint: Painter) -> None:
-    """Draw the current question from the loaded bank, before the display cache is
-    built (a first run); the same screen the full UI draws for it."""
+def paint_quick(term: Terminal, quick: Bank, session: Session, sha: str, paint: Painter) -> bool:
+    """Draw the current question from the quick read of a first run, before the bank
+    is fully checked: the student's own variant, as the full UI will draw it."""
+    if quick.parametrized:
+        from grader.bank.variants import bank_for_student
+        from grader.errors import ValidationFailed
+
+        try:
+            quick = bank_for_student(quick, session.student)[0]
+        except ValidationFailed:  # the full check says what is wrong, after no paint
+            return False
+    return paint_from_bank(term, quick, session, sha, paint)
+
+
+def paint_from_bank(term: Terminal, bank: Bank, session: Session, sha: str, paint: Painter) -> bool:
+    """Draw the current question from the bank, before the display cache is built (a
+    first run); the same screen the full UI draws for it. False if nothing was drawn."""
     from grader.quiz.flow import render_prompt
     from grader.quiz.widgets import make_widget
 
     if session.reviewing or session.current >= len(session.order) or session.bank_sha256 != sha:
-        return
+        return False
     qid = session.order[session.current]
     q = next((q for q in bank.questions if q.id == qid), None)
     attempt = session.attempts.get(qid)
     if q is None or (attempt is not None and (attempt.hints_shown or attempt.answered)):
-        return
+        return False
     columns = terminal_width(cap=100) - 1
     _draw_question(
         term, paint, columns, head_of(bank.title, session, session.current, q.points, time.time()),
         render_prompt(q, columns, paint), make_widget(q, session.layout.get(qid, [])).view(),
         practice=session.mode == "practice", has_hints=bool(q.hints),
     )  # fmt: skip
+    return True
 
 
 def _draw_question(
