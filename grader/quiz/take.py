@@ -214,44 +214,16 @@ def main(
         stdout.write("\n")
         stdout.flush()
 
-    saved = store.load_session(display.bank_id, who)
-    replaced = False
-    if resume:
-        if saved is None:
-            raise BadInput(
-                f"no saved attempt of '{display.bank_id}' for student '{who}' in "
-                f"{store.session_path(display.bank_id, who).parent}; start one with `{command}`"
-            )
-        session = saved
-    else:
-        replaced = saved is not None and not restart and nothing_done(saved)
-        if saved is not None and not restart and not replaced:
-            raise BadInput(
-                render(
-                    "message.txt.j2",
-                    paint=Painter(False),
-                    columns=200,
-                    name="unfinished",
-                    bank=display.bank_id,
-                    answered=saved.answered_count,
-                    total=len(saved.order),
-                    command=command,
-                ).strip()
-            )
-        read = quick or the_bank
-        session = new_session(
-            display if read is None else read.questions,
-            path,
-            sha,
-            student=who,
-            seed=seed,
-            mode=mode,
-            tags=list(tags or []),
-            limit=limit,
+    try:
+        session, replaced = open_session(
+            display, quick or the_bank, path, sha, who=who, command=command, resume=resume,
+            restart=restart, seed=seed, mode=mode, tags=list(tags or []), limit=limit,
             time_limit_s=time_limit_s,
-            now=time.time(),
-            bank_id=display.bank_id,
-        )
+        )  # fmt: skip
+    except BadInput:
+        if quick is not None:  # an invalid bank says so first, as when it was checked first
+            _load(path, sha)
+        raise
 
     loaded: Bank | None = None
     try:
@@ -280,6 +252,64 @@ def main(
         loaded, session, stdout=stdout, paint=paint, out=out, say=say_template,
         pager_in=stdin if interactive else None, save_answers=save_answers, bank_arg=bank,
     )  # fmt: skip
+
+
+def open_session(
+    display: display_cache.Display,
+    read: Bank | None,
+    path: Path,
+    sha: str,
+    *,
+    who: str,
+    command: str,
+    resume: bool,
+    restart: bool,
+    seed: int | None,
+    mode: str,
+    tags: list[str],
+    limit: int | None,
+    time_limit_s: float | None,
+) -> tuple[Session, bool]:
+    """The saved attempt to resume, or a new one chosen from ``read`` (the bank as read
+    so far) or the display cache: (session, whether an empty saved attempt is replaced)."""
+    saved = store.load_session(display.bank_id, who)
+    replaced = False
+    if resume:
+        if saved is None:
+            raise BadInput(
+                f"no saved attempt of '{display.bank_id}' for student '{who}' in "
+                f"{store.session_path(display.bank_id, who).parent}; start one with `{command}`"
+            )
+        session = saved
+    else:
+        replaced = saved is not None and not restart and nothing_done(saved)
+        if saved is not None and not restart and not replaced:
+            raise BadInput(
+                render(
+                    "message.txt.j2",
+                    paint=Painter(False),
+                    columns=200,
+                    name="unfinished",
+                    bank=display.bank_id,
+                    answered=saved.answered_count,
+                    total=len(saved.order),
+                    command=command,
+                ).strip()
+            )
+        session = new_session(
+            display if read is None else read.questions,
+            path,
+            sha,
+            student=who,
+            seed=seed,
+            mode=mode,
+            tags=tags,
+            limit=limit,
+            time_limit_s=time_limit_s,
+            now=time.time(),
+            bank_id=display.bank_id,
+        )
+    return session, replaced
 
 
 def _run(

@@ -131,3 +131,13 @@ def test_the_first_screen_of_a_first_run_is_the_one_of_later_runs(
     assert "{{" not in "\n".join(cold_screen)  # a variant is shown with its numbers
     assert cold_screen == first_frame(warm.raw)
     assert cold_screen == settled.split("\n")
+
+
+def test_an_invalid_bank_is_reported_before_a_tag_it_lacks(tmp_path: Path) -> None:
+    """What the quick read lets through is still the first thing said, as when the
+    whole bank was checked before anything else (a guard: the old order said so too)."""
+    bank = write(tmp_path, "bad.yaml", BAD)
+    tty = PtyScreen(["quiz", "take", bank, "--tag", "nosuch"], tmp_path / "data", 80, 24)
+    assert tty.finish() == 2
+    assert f"error: {bank}:{BAD_LINE}:" in tty.raw, tty.raw
+    assert "Question 1/" not in tty.raw and "nosuch" not in tty.raw
