@@ -342,20 +342,21 @@ def _run(
             store.save_session(session)
         if term is not None and not painted and quick is not None:
             painted = paint_quick(term, quick, session, sha, paint)
-        if the_bank is None:
-            # Keys typed meanwhile wait in the terminal: an invalid bank ends here, with
-            # its problems and exit 2, before any answer is taken (none is lost).
-            try:
+        try:
+            # Keys typed meanwhile wait in the terminal: an invalid bank (or student's
+            # variant of it) ends here, with its problems and exit 2, before any answer
+            # is taken, so none is lost.
+            if the_bank is None:
                 the_bank, _ = _load(path, sha)
-            except BadInput:
-                if not resume:  # nothing in it yet; it must not block the next start
-                    store.discard_session(session.bank_id, session.student)
-                raise
-        base = the_bank
-        if the_bank.parametrized:  # this student's numbers, the same on every resume
-            from grader.bank.variants import bank_for_student
+            base = the_bank
+            if the_bank.parametrized:  # this student's numbers, the same on every resume
+                from grader.bank.variants import bank_for_student
 
-            the_bank = bank_for_student(the_bank, session.student)[0]
+                the_bank = bank_for_student(the_bank, session.student)[0]
+        except BadInput:
+            if not resume:  # nothing in it yet; it must not block the next start
+                store.discard_session(session.bank_id, session.student)
+            raise
         if term is not None and not painted:
             paint_from_bank(term, the_bank, session, sha, paint)
         # Behind the first screen: the display cache for the next start.

@@ -141,3 +141,44 @@ def test_an_invalid_bank_is_reported_before_a_tag_it_lacks(tmp_path: Path) -> No
     assert tty.finish() == 2
     assert f"error: {bank}:{BAD_LINE}:" in tty.raw, tty.raw
     assert "Question 1/" not in tty.raw and "nosuch" not in tty.raw
+
+
+UNDRAWABLE = """id: undrawable
+title: A variant that cannot be drawn
+seed: 2
+variants: 20
+questions:
+  - id: ratio
+    type: numeric
+    params:
+      x: {choice: [0, 1, 2, 4]}
+      y: 1 / x
+    prompt: What is $1 / {{ x }}$?
+    answer: "{{ y }}"
+"""
+
+
+def test_a_student_whose_variant_cannot_be_drawn_keeps_no_attempt(tmp_path: Path) -> None:
+    """Variant 0 is fine (the bank loads), this student's is not: exit 2 with the
+    problem, and no empty attempt left behind for the next start to trip on."""
+    from grader.bank import load_bank
+    from grader.bank.variants import bank_for_student
+    from grader.errors import ValidationFailed
+
+    bank = write(tmp_path, "undrawable.yaml", UNDRAWABLE)
+    loaded = load_bank(bank)
+
+    def fails(student: str) -> bool:
+        try:
+            bank_for_student(loaded, student)
+        except ValidationFailed:
+            return True
+        return False
+
+    student = next(s for s in (f"s{i}" for i in range(40)) if fails(s))
+    data = tmp_path / "data"
+    tty = PtyScreen(["quiz", "take", bank, "--student", student], data, 80, 24)
+    assert tty.finish() == 2
+    assert re.search(r"params\.y: division by zero \(variant \d+", tty.raw), tty.raw
+    assert "Traceback" not in tty.raw
+    assert not list(data.glob("sessions/*.json"))
