@@ -105,7 +105,9 @@ def phases(totals: dict[str, float]) -> Iterator[None]:
     )
     wrap(session.Session, "close", lambda *a, **k: "close the jail and reap it")
     wrap(grading.shutil, "copytree", lambda *a, **k: "copy the folder in")
-    wrap(grading.shutil, "rmtree", lambda *a, **k: "remove the scratch folder")
+    # Removed by a background thread since the spare-jail work; what is left on the
+    # critical path is the hand-over.
+    wrap(grading.janitor, "remove_later", lambda *a, **k: "hand the scratch folder over")
     try:
         yield
     finally:

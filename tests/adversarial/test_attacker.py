@@ -27,7 +27,7 @@ from grader.report.registry import render
 from grader.runner.judge import Grader
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_hostile import CORRECT, EXERCISE, HIDDEN_MARKER, SIGMOID_TESTS, _descendants
+from test_hostile import CORRECT, EXERCISE, HIDDEN_MARKER, SIGMOID_TESTS, _jails_left
 
 LIMITS = """
 id: sigmoid-basics
@@ -368,9 +368,9 @@ def test_an_honest_slow_neighbour_keeps_full_marks_beside_hostile_ones(
         ]
         assert results["spinner"].score < 12.0 and results["big"].score < 12.0
         deadline = time.monotonic() + 5  # supervisors finish their sweep, then end
-        while _descendants(grader.zygote.pid) and time.monotonic() < deadline:
+        while _jails_left(grader.zygote.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _descendants(grader.zygote.pid), "a jail outlived its grading"
+        assert not _jails_left(grader.zygote.pid), "a jail outlived its grading"
 
 
 # -- 5. jails reach each other ----------------------------------------------------------------

@@ -57,8 +57,12 @@ class Outer:
         return self.lease.uid if self.lease is not None else _nobody()[0]
 
 
-def outer_setup(spec: JailSpec) -> Outer:
-    """Run in the supervisor: pick the level, make namespaces and cgroups."""
+def outer_setup(spec: JailSpec, *, fall_back: bool = True) -> Outer | None:
+    """Run in the supervisor: pick the level, make namespaces and cgroups.
+
+    With ``fall_back=False`` (a spare jail, see ``spares``) only the ``namespaces`` level
+    will do: where it cannot be had, None, with nothing changed but a lease released.
+    """
     level = LEVELS[min(rank(spec.max_level), rank(machine_max_level()))]
     detail: dict[str, Any] = {}
     lease = None
@@ -96,6 +100,10 @@ def outer_setup(spec: JailSpec) -> Outer:
             level = "userns"
         else:
             return Outer(level, cgroup, detail, lease)
+    if not fall_back:
+        if lease is not None:
+            lease.release()
+        return None
     if level == "userns":
         refused = probe_userns(spec)
         if refused is None:
@@ -211,8 +219,27 @@ def _enter_userns(spec: JailSpec, lease: uids.Lease | None = None) -> None:
         _linux.prctl(_linux.PR_SET_DUMPABLE, 0)
 
 
+@dataclass
+class Prepared:
+    """What ``inner_prepare`` did: the part of a jail that needs no submission."""
+
+    nproc: int | None
+    vm: int
+    root: str | None  # the private root's mount point, still writable, still empty
+    hidden: list[str]  # the folders covered in it already
+
+
 def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
     """Run in the jailed child before student code; returns the working directory."""
+    return inner_finish(spec, outer, inner_prepare(spec, outer), keep_fds)
+
+
+def inner_prepare(spec: JailSpec, outer: Outer) -> Prepared:
+    """The first half of the jail, which needs no submission: a spare jail does it ahead,
+    waiting for a submission (``spares``); it uses no more of ``spec`` than its limits,
+    its hidden paths and its root's mount point."""
+    if _linux.available():
+        _linux.set_pdeathsig(signal.SIGKILL)  # a spare may wait long: not past its supervisor
     if outer.lease is not None:
         os.close(outer.lease.fd)  # the supervisor's copy keeps the uid held; ours goes
     if outer.cgroup is not None:
@@ -229,11 +256,20 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
         target = outer.uid if outer.level == "uid" else os.geteuid()
         if target != 0:  # root ignores RLIMIT_NPROC anyway
             nproc = _threads_of(target) + spec.limits.processes
-    private_root = outer.level in ("namespaces", "userns")
+    root = None
+    if outer.level in ("namespaces", "userns"):
+        outer.detail.update(_mount_root(spec))
+        root = spec.root
+    return Prepared(nproc, vm, root, list(spec.hide))
+
+
+def inner_finish(spec: JailSpec, outer: Outer, prepared: Prepared, keep_fds: list[int]) -> str:
+    """The second half: the submission's files in, then every restriction, in order."""
     tmp = os.path.join(os.path.dirname(spec.scratch), "tmp")
-    if private_root:
-        outer.detail.update(_build_root(spec, outer.uid))
-        os.chroot(spec.root)
+    if prepared.root is not None:
+        more = sorted(set(spec.hide) - set(prepared.hidden))
+        _fill_root(prepared.root, spec.scratch, outer.uid, more)
+        os.chroot(prepared.root)
         work, tmp = JAIL_WORK, "/tmp"
     else:
         work = spec.scratch
@@ -254,7 +290,7 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
         # unmount the covers over secrets or to leave the chroot. Give them all up.
         _linux.drop_capabilities()
     os.umask(0o077)
-    _set_rlimits(spec, nproc, vm)
+    _set_rlimits(spec, prepared.nproc, prepared.vm)
     if _linux.available():
         # Parent-death signals are cleared by setuid, so this comes after it.
         _linux.set_pdeathsig(signal.SIGKILL)
@@ -262,7 +298,7 @@ def inner_setup(spec: JailSpec, outer: Outer, keep_fds: list[int]) -> str:
             _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)  # no setuid binaries to climb back
         # No /proc/<pid>/mem or environ reads by a same-uid neighbour.
         _linux.make_undumpable()
-        if not private_root:
+        if prepared.root is None:
             outer.detail["landlock"] = landlock.confine(
                 read_only=_system_dirs(),
                 read_write=[work, tmp],
@@ -295,6 +331,14 @@ def _system_dirs() -> list[str]:
 
 def _build_root(spec: JailSpec, uid: int) -> dict[str, Any]:
     """Mount the jail's private root; returns what could not be done (for the result)."""
+    notes = _mount_root(spec)
+    _fill_root(spec.root, spec.scratch, uid)
+    return notes
+
+
+def _mount_root(spec: JailSpec) -> dict[str, Any]:
+    """Everything of the private root but the student's files; returns what could not be
+    done. Needs the jail's own mount namespace: ``spec.root`` is only a mount point."""
     notes: dict[str, Any] = {}
     root = spec.root
     # Our mounts must not propagate back to the host's mount namespace.
@@ -315,10 +359,7 @@ def _build_root(spec: JailSpec, uid: int) -> dict[str, Any]:
         # Merged-/usr systems make these symlinks (bin -> usr/bin): mirror them.
         if os.path.islink(link) and not os.path.lexists(root + link):
             os.symlink(os.readlink(link), root + link)
-    for real in _outermost(os.path.realpath(p) for p in spec.hide):
-        if any(real == b or real.startswith(b + "/") for b in binds) and os.path.isdir(real):
-            # Something secret lies inside a folder we had to show: cover it up.
-            _linux.mount("tmpfs", root + real, "tmpfs", _linux.MS_RDONLY, "size=4k,mode=755")
+    _cover(root, spec.hide)
     dev = root + "/dev"
     os.makedirs(dev)
     _linux.mount("tmpfs", dev, "tmpfs", _linux.MS_NOSUID | _linux.MS_NOEXEC, "size=64k,mode=755")
@@ -333,14 +374,27 @@ def _build_root(spec: JailSpec, uid: int) -> dict[str, Any]:
         # Without root, the kernel refuses a new /proc where the host's is partly covered
         # (inside many containers). The jail then simply has no /proc.
         notes["proc_error"] = str(exc)
-    # The student's files are copied into the jail's own home, so nothing the student
-    # writes ever lands on the host.
-    shutil.copytree(spec.scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
+    return notes
+
+
+def _cover(root: str, hide: Iterable[str]) -> None:
+    """Cover each hidden folder that lies inside one we had to show (read-only binds)."""
+    binds = _system_dirs()
+    for real in _outermost(os.path.realpath(p) for p in hide):
+        if any(real == b or real.startswith(b + "/") for b in binds) and os.path.isdir(real):
+            _linux.mount("tmpfs", root + real, "tmpfs", _linux.MS_RDONLY, "size=4k,mode=755")
+
+
+def _fill_root(root: str, scratch: str, uid: int, hide: Iterable[str] = ()) -> None:
+    """The student's files into the jail's own home, the folders in ``hide`` covered (a
+    spare's request may hide more than it was built for), then the root made read-only."""
+    _cover(root, hide)
+    # Copied, so that nothing the student writes ever lands on the host.
+    shutil.copytree(scratch, root + JAIL_WORK, dirs_exist_ok=True, symlinks=True)
     if os.geteuid() == 0:  # not in a user namespace, where we are mapped to nobody already
         _chown_tree(root + JAIL_WORK, uid, uid)
     # The new root itself becomes read-only once everything is mounted on it.
     _linux.mount(None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID, None)
-    return notes
 
 
 def _outermost(paths: Iterable[str]) -> list[str]:

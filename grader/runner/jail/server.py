@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from grader.runner import protocol
-from grader.runner.jail.sandbox import Outer, inner_setup
+from grader.runner.jail import spares
+from grader.runner.jail.sandbox import Outer, inner_finish, inner_prepare
 from grader.runner.limits import JailSpec
 
 MAX_MESSAGE = 2000
@@ -28,7 +29,8 @@ MAX_TRACEBACK = 4000
 # -- the jailed process ---------------------------------------------------------------------
 
 
-def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int) -> NoReturn:
+def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int, go_r: int = -1) -> NoReturn:
+    """Finish the jail and serve; a spare (``go_r``) first waits there for its request."""
     code = 0
     try:
         # Its own session and group: kill(0, ...) from student code reaches only the jail.
@@ -37,7 +39,13 @@ def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int) -> NoReturn
         os.dup2(null, 0)
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
-        work = inner_setup(spec, outer, keep_fds=[sock_fd])
+        prepared = inner_prepare(spec, outer)
+        if go_r >= 0:
+            request = spares.read_go(go_r)
+            if request is None or not spares.fits(spec, request):
+                os._exit(0)  # discarded unused
+            spec = request
+        work = inner_finish(spec, outer, prepared, keep_fds=[sock_fd])
         sys.stdin = open(0, closefd=False)  # noqa: SIM115
         sys.stdout = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")  # noqa: SIM115
         sys.stderr = open(2, "w", buffering=1, closefd=False, errors="backslashreplace")  # noqa: SIM115
@@ -55,6 +63,9 @@ def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int) -> NoReturn
     with contextlib.suppress(BaseException):
         sys.stdout.flush()
         sys.stderr.flush()
+    # The judge has all the output once the pipe is closed: let it know now, not after the
+    # kernel has unmapped a torch-sized address space (several ms).
+    os.closerange(0, 3)
     os._exit(code)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from grader.runner import _linux
+from grader.runner.jail import spares
 from grader.runner.jail.sandbox import outer_setup
 from grader.runner.jail.server import run_jail
 from grader.runner.limits import JailSpec
@@ -30,8 +31,12 @@ from grader.runner.limits import JailSpec
 # -- supervisor -----------------------------------------------------------------------------
 
 
-def supervise(spec: JailSpec, sock_fd: int, out_w: int, status_w: int) -> NoReturn:
-    """Build the jail, run it, clean up after it; reports to the judge on ``status_w``."""
+def supervise(spec: JailSpec, sock_fd: int, out_w: int, status_w: int, go_r: int = -1) -> NoReturn:
+    """Build the jail, run it, clean up after it; reports to the judge on ``status_w``.
+
+    With a go pipe (``go_r``), a spare: built ahead for the template ``spec``, it serves
+    the request that arrives on the pipe later (see ``spares``).
+    """
     try:
         os.setsid()  # our own session and process group, away from the terminal
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -41,15 +46,29 @@ def supervise(spec: JailSpec, sock_fd: int, out_w: int, status_w: int) -> NoRetu
             # Orphans of the jail (daemons) are re-parented to us, so we can find them.
             with contextlib.suppress(OSError):
                 _linux.prctl(_linux.PR_SET_CHILD_SUBREAPER, 1)
-        outer = outer_setup(spec)
+        outer = outer_setup(spec, fall_back=go_r < 0)
+        if outer is None:
+            # No namespaces for this spare after all: wait for its request, then build the
+            # jail the plain way (the next spare is built the same way and fails the same).
+            request = spares.read_go(go_r)
+            if request is None:
+                os._exit(0)
+            spec, go_r = request, -1
+            outer = outer_setup(spec)
+            assert outer is not None
         pid = os.fork()
         if pid == 0:
             os.close(status_w)
-            run_jail(spec, outer, sock_fd, out_w)
+            run_jail(spec, outer, sock_fd, out_w, go_r)
         os.close(sock_fd)
         os.close(out_w)
+        if go_r >= 0:
+            os.close(go_r)
         _report(status_w, {"pid": pid, "level": outer.level, "uid": outer.uid})
         _, status = os.waitpid(pid, 0)
+        if _linux.available():
+            # The jail is gone: finish cleaning up even if the judge no longer waits.
+            _linux.set_pdeathsig(0)
         leftover = sweep_descendants(os.getpid())
         oom = False
         if outer.cgroup is not None:

@@ -26,7 +26,7 @@ from grader.report import sanitize
 from grader.report.model import Result, Status, TestResult
 from grader.runner import _linux
 from grader.runner.host import machine_max_level
-from grader.runner.judge import cputime, verdicts
+from grader.runner.judge import cputime, janitor, verdicts
 from grader.runner.judge.collect import Case, collect, load_reference
 from grader.runner.judge.errors import JailGone, StudentError
 from grader.runner.judge.pool import Zygote
@@ -131,7 +131,9 @@ class Grader:
         self.close()
 
     def close(self) -> None:
-        """The zygote is shared by every Grader of this process and ends with it."""
+        """The zygote is shared by every Grader of this process and ends with it; the
+        scratch folders of this Grader's submissions are gone when this returns."""
+        janitor.wait()
 
     def grade(self, submission: Path, *, student: str | None = None) -> Result:
         """Grade the files in ``submission`` (a folder holding ``exercise.entry``)."""
@@ -155,7 +157,7 @@ class Grader:
             run = _Run(exercise, self.zygote, spec, started, sources=_sources(scratch))
             tests = _run_all(run, self.cases, self.reference, self.require_level)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            janitor.remove_later(work)
         duration = time.monotonic() - started
         return _result(exercise, student, run, tests, self.include_hidden, duration)
 

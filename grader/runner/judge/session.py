@@ -29,6 +29,7 @@ POLL_S = 0.05  # how often a waiting judge looks at the jail's CPU time
 WALL_FACTOR = 4.0
 WALL_SLACK_S = 2.0
 WHERE_WAIT_S = 0.3
+POLITE_END_S = 0.5  # how long a jail asked to end may take before it is killed
 
 
 def _text(value: Any, default: str, limit: int) -> str:
@@ -93,6 +94,7 @@ class Session:
         self.arm(limits.time_s)
         self._status_buf = b""
         self._killed = False
+        self._closing = False
 
     # -- start ----------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> None:
@@ -340,25 +342,42 @@ class Session:
         return self.exit
 
     def close(self) -> ExitInfo:
-        """End the jail (politely, then not) and wait until everything it left is gone."""
-        if self.status_fd < 0:  # closed already
+        """End the jail (politely, then not); its output is complete when this returns.
+
+        A jail that ends politely closes its output first (see ``server.run_jail``): its
+        supervisor's word on how it ended, which nothing after the last test needs, is then
+        awaited behind the judge's back while the kernel takes the jail apart (about 10 ms
+        of namespaces and a torch-sized address space). The supervisor removes what the
+        jail left whether anyone waits or not.
+        """
+        if self.status_fd < 0 or self._closing:  # closed already
             return self.exit or ExitInfo(None)
+        self._closing = True
         self._cpu()
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+        self.capture.join(timeout=POLITE_END_S)
+        if self.exit is None and not self.capture.is_alive():
+            threading.Thread(target=self._reap, args=(POLITE_END_S,), daemon=True).start()
+            return ExitInfo(None)
+        self._reap(0.05)  # it had its polite time already
+        self.capture.join(timeout=2.0)
+        return self.exit or ExitInfo(None)
+
+    def _reap(self, patience: float) -> None:
+        """Wait for the supervisor's last line (killing a jail that does not end), then let
+        go of its pipe: closed here exactly once."""
         if self.exit is None:
-            line = self._status_line(time.monotonic() + 0.5)
+            line = self._status_line(time.monotonic() + patience)
             if line is None:
                 self.kill()
                 self._wait_exit(3.0)
             else:
                 self.exit = ExitInfo(line.get("exit"), bool(line.get("oom")), False)
-        self.capture.join(timeout=2.0)
         with contextlib.suppress(OSError):
             os.close(self.status_fd)
         self.status_fd = -1
-        return self.exit or ExitInfo(None)
 
     def output(self) -> str:
         return self.capture.text()
