@@ -18,8 +18,10 @@ levels get it too. The filter is a classic BPF program built here and installed 
 from __future__ import annotations
 
 import ctypes
+import functools
 import platform
 import socket
+from typing import Any
 
 from grader.runner import _linux
 
@@ -232,19 +234,35 @@ def program(arch: Arch) -> list[Insn]:
     return out
 
 
-def install() -> bool:
-    """Install the filter on the calling process; False where it cannot be."""
+@functools.cache
+def _compiled() -> tuple[Any, Any, Any] | None:
+    """The filter in the kernel's layout and a prctl that takes a pointer, built once:
+    the zygote builds them before forking, so no jail pays for them (about 1.5 ms)."""
     arch = ARCHES.get(platform.machine())
     if arch is None or not _linux.available():
-        return False
+        return None
     prog = program(arch)
     filters = (_Filter * len(prog))(*[_Filter(c, jt, jf, k) for c, jt, jf, k in prog])
     fprog = _Prog(len(prog), ctypes.cast(filters, ctypes.POINTER(_Filter)))
+    # A private handle on prctl: this call passes a pointer, the shared one takes integers.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+    return filters, fprog, prctl  # the array too: the program points into it
+
+
+def prepare() -> None:
+    """Build the filter now (in the zygote), so that every jail forked later has it."""
+    _compiled()
+
+
+def install() -> bool:
+    """Install the filter on the calling process; False where it cannot be."""
+    compiled = _compiled()
+    if compiled is None:
+        return False
+    _filters, fprog, prctl = compiled
     try:
         _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)
     except OSError:
         return False
-    # A private handle on prctl: this call passes a pointer, the shared one takes integers.
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
     return int(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0)) == 0
