@@ -10,9 +10,10 @@ from grader.exercise.api import assert_close, points
 STEPS = 300
 
 
-def lesson_net():
-    """2 -> 9 x 10 sigmoid -> 1, Xavier-uniform weights (seed 0), the 200 training points."""
-    spec = arch.validate(arch.sigmoid_stack(), n_train=200)
+def lesson_net(hidden=9, init="xavier_uniform"):
+    """2 -> 9 x 10 sigmoid -> 1, Xavier-uniform weights (seed 0), the 200 training points
+    (or another depth and initialisation of the same stack)."""
+    spec = arch.validate(arch.sigmoid_stack(hidden=hidden, init=init), n_train=200)
     with training.deterministic(0):
         model = arch.build(spec)
     linears = arch.linear_modules(model)
@@ -28,14 +29,16 @@ def expected_diagnosis(measured):
     return {"vanishing": vanishing, "stalled": abs(measured.losses[-1] - math.log(2)) < 0.01}
 
 
-def judge_diagnosis(submission, optimizer, lr):
-    w, b, x, y = lesson_net()
+def judge_diagnosis(submission, optimizer, lr, hidden=9, init="xavier_uniform"):
+    w, b, x, y = lesson_net(hidden, init)
     m = training.measure_sigmoid_net(w, b, x, y, optimizer=optimizer, lr=lr, steps=STEPS)
     got = submission.diagnose(m.grad_norms, m.relative_change, m.losses)
     want = expected_diagnosis(m)
     moved = ", ".join(f"{c:.0%}" for c in m.relative_change)
+    net = "" if (hidden, init) == (9, "xavier_uniform") else f"{hidden} hidden layers, {init}, "
     assert got == want, (
-        f"under {optimizer} (lr {lr}, {STEPS} full-batch steps) expected {want!r}, got {got!r}; "
+        f"{net}under {optimizer} (lr {lr}, {STEPS} full-batch steps) expected {want!r}, "
+        f"got {got!r}; "
         f"the layers' weights moved by {moved}; the loss went from {m.losses[0]:.4f} to "
         f"{m.losses[-1]:.4f}"
     )
@@ -78,3 +81,11 @@ def test_diagnosis_under_adam(submission):
 def test_diagnosis_under_sgd(submission):
     """under plain SGD the early layers barely move, and their gradients vanish"""
     judge_diagnosis(submission, "sgd", 0.1)
+
+
+@points(1)
+def test_diagnosis_of_other_networks(submission):
+    """the same rules on networks other than the lesson's: one that learns, one that
+    stalls with more layers vanishing"""
+    judge_diagnosis(submission, "adam", 1e-2, hidden=2)  # learns: nothing vanishes
+    judge_diagnosis(submission, "adam", 1e-3, init="default")  # layers 0-5 vanish, stalled
