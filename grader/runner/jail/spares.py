@@ -2,9 +2,9 @@
 
 Most of a jail's start is waiting on the kernel (new namespaces, moving into three
 cgroups, mounting its root), none of which needs the submission. So after handing out a
-jail, the zygote forks a spare for the same kind of request: its supervisor makes the
-namespaces and cgroups, its jail mounts the private root (``sandbox.inner_prepare``), and
-then it waits on a pipe. The next request that fits is sent down that pipe, and the jail
+jail, the zygote keeps ``COUNT`` spares for the same kind of request: each supervisor makes
+the namespaces and cgroups, each jail mounts its private root (``sandbox.inner_prepare``),
+and then it waits on a pipe. The next request that fits is sent down that pipe, and the jail
 only copies the student's files in, drops its privileges and says hello.
 
 A spare has run no student code and holds nothing but what any fresh jail would: its
@@ -68,7 +68,7 @@ class Spare:
         return [self.judge_fd, self.out_r, self.status_r]
 
     def go(self, spec: JailSpec) -> None:
-        """Send the request down the pipe; the jail reads it to the end."""
+        """Send the request down the pipe (its length first), and close it."""
         data = json.dumps(spec.to_json()).encode()
         try:
             # Well under a pipe's buffer: one write that does not block.
