@@ -33,7 +33,9 @@ DISCARD_WAIT_S = 2.0
 
 
 def wanted(spec: JailSpec) -> bool:
-    return os.geteuid() == 0 and level_wanted(spec) == "namespaces"
+    """Whether requests like ``spec`` get spares: only where the ``namespaces`` level can
+    be had (root, and cgroups allowed; without them the jail falls back to ``userns``)."""
+    return os.geteuid() == 0 and spec.cgroups and level_wanted(spec) == "namespaces"
 
 
 def template(spec: JailSpec, root: str) -> JailSpec:

@@ -16,10 +16,24 @@ from contextlib import contextmanager
 
 import torch
 
-from grader.exercise.api import Partial, StudentError, assert_close, points
+from grader.exercise.api import Partial, StudentError, assert_close, points, uses_of
 
 F32 = {"rtol": 1e-5, "atol": 1e-7}
 INF = math.inf
+
+# The statement asks for clipping written by hand: torch's versions are what it is judged
+# against. (A static check of the files as submitted; see grader.exercise.api.uses_of.)
+TORCH_CLIPPING = tuple(
+    f"torch.nn.utils{module}.{name}"
+    for module in ("", ".clip_grad")
+    for name in ("clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "clip_grads_with_norm_",
+                 "get_total_norm")
+)  # fmt: skip
+
+
+def _by_hand(source, what):
+    found = uses_of(source, TORCH_CLIPPING)
+    assert not found, f"write {what} yourself instead of calling torch's: " + "; ".join(found)
 
 
 @contextmanager
@@ -101,8 +115,10 @@ def _random_grads(seed, dtype=torch.float32, scale=10.0):
 
 
 @points(2)
-def test_global_norm_clipping_matches_torch(submission):
-    """above max_norm: every gradient is scaled by one global factor, as torch does"""
+def test_global_norm_clipping_matches_torch(submission, source):
+    """above max_norm: every gradient is scaled by one global factor, as torch does
+    (written by hand)"""
+    _by_hand(source, "clip_grad_norm_")
     for seed, max_norm in ((1, 1.0), (2, 5.0), (3, 0.1), (4, 0.0)):
         grads = _random_grads(seed)
         expected, _ = _torch_norm_clip(grads, max_norm)
@@ -226,8 +242,10 @@ def test_nonfinite_scales_like_torch(submission):
 
 
 @points(1)
-def test_value_clipping_matches_torch(submission):
-    """clip_grad_value_ matches torch on random float32 and float64 gradients, nan and inf"""
+def test_value_clipping_matches_torch(submission, source):
+    """clip_grad_value_ matches torch on random float32 and float64 gradients, nan and inf
+    (written by hand)"""
+    _by_hand(source, "clip_grad_value_")
     for dtype in (torch.float32, torch.float64):
         grads = _random_grads(9, dtype, scale=3.0)
         grads[1][0], grads[1][1] = math.nan, -INF
