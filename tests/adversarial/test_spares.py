@@ -8,6 +8,7 @@ jail's, nothing left when the zygote ends, and nothing a hostile predecessor cou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -333,3 +334,44 @@ def test_a_hostile_jail_cannot_reach_the_spare_that_serves_the_next_submission(
         assert not _jails_left(grader.zygote.pid)
     finally:
         grader.close()
+
+
+# -- what graders killed before us left behind ---------------------------------------------
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    assert not Path(f"/proc/{proc.pid}").exists()
+    return proc.pid
+
+
+def _groups(name: str) -> list[Path]:
+    from grader.runner.jail.cgroups import ROOT
+
+    return [ROOT / c / "grader" / name for c in ("memory", "pids")]
+
+
+@pytest.mark.skipif(
+    not Path("/sys/fs/cgroup/memory").is_dir(), reason="the v1 memory controller is not mounted"
+)
+def test_a_new_zygote_removes_the_groups_of_dead_supervisors_only() -> None:
+    """A grader SIGKILLed mid-run leaves its jails' groups behind; the next zygote removes
+    those whose supervisor is gone and that hold no process, and nothing else."""
+    dead = _groups(f"jail-{_dead_pid()}")
+    alive = _groups(f"jail-{os.getpid()}")  # a live pid: never touched
+    for group in dead + alive:
+        group.mkdir(parents=True, exist_ok=True)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from grader.runner.judge.pool import Zygote\n"
+             "z = Zygote.start(); z._wait_ready(); z.close()"],
+            capture_output=True, text=True, timeout=120, cwd=ROOT_,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert not any(g.exists() for g in dead), "a dead supervisor's group is left"
+        assert all(g.exists() for g in alive), "a live pid's group was removed"
+    finally:
+        for group in dead + alive:
+            with contextlib.suppress(OSError):
+                group.rmdir()

@@ -15,6 +15,29 @@ ROOT = Path("/sys/fs/cgroup")
 CPU_PERIOD_US = 100_000
 
 
+def sweep_stale() -> int:
+    """Remove the groups of supervisors that died without cleaning up (SIGKILLed with
+    their grader); returns how many. A group is named after its supervisor's pid, which
+    lives as long as the group is in use, so only groups of pids that are gone, and that
+    hold no process, are removed."""
+    parents = [ROOT / c / "grader" for c in ("memory", "pids", "cpu")]
+    removed = 0
+    for folder in [*parents, ROOT]:
+        prefix = "grader-jail-" if folder == ROOT else "jail-"
+        with contextlib.suppress(OSError):
+            for group in folder.iterdir():
+                pid = group.name.removeprefix(prefix)
+                if not group.name.startswith(prefix) or not pid.isdigit():
+                    continue
+                if Path(f"/proc/{pid}").exists():
+                    continue
+                with contextlib.suppress(OSError):
+                    if not (group / "cgroup.procs").read_text().strip():
+                        os.rmdir(group)
+                        removed += 1
+    return removed
+
+
 class Cgroup:
     def __init__(self, dirs: dict[str, Path], v2: bool) -> None:
         self.dirs = dirs

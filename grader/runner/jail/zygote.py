@@ -23,7 +23,7 @@ import tempfile
 from typing import NoReturn
 
 from grader.runner import _linux
-from grader.runner.jail import seccomp, spares
+from grader.runner.jail import cgroups, seccomp, spares
 from grader.runner.jail.sandbox import before_fork
 from grader.runner.jail.supervisor import supervise
 from grader.runner.jail.warm import warm_up
@@ -55,6 +55,8 @@ def serve(ctrl: socket.socket) -> NoReturn:  # pragma: no cover - runs in the zy
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         seccomp.prepare()
+        if os.geteuid() == 0:
+            cgroups.sweep_stale()  # what graders killed before us left behind
         ctrl.sendall(b"R")  # warm and ready
         while True:
             try:
