@@ -13,17 +13,24 @@ from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 CPU_PERIOD_US = 100_000
+V1_CONTROLLERS = ("memory", "pids", "cpu")
+V1_PARENT = "grader"  # v1: under each controller, the folder of the jails' groups
+V2_PREFIX = "grader-"  # v2: one group per jail, at the top of the tree
+JAIL_PREFIX = "jail-"
+
+
+def jail_group(supervisor_pid: int) -> str:
+    """A jail's group is named after its supervisor, which lives as long as it is used."""
+    return f"{JAIL_PREFIX}{supervisor_pid}"
 
 
 def sweep_stale() -> int:
     """Remove the groups of supervisors that died without cleaning up (SIGKILLed with
-    their grader); returns how many. A group is named after its supervisor's pid, which
-    lives as long as the group is in use, so only groups of pids that are gone, and that
-    hold no process, are removed."""
-    parents = [ROOT / c / "grader" for c in ("memory", "pids", "cpu")]
+    their grader); returns how many. Only groups of pids that are gone (see
+    ``jail_group``), and that hold no process, are removed."""
+    folders = [(ROOT / c / V1_PARENT, JAIL_PREFIX) for c in V1_CONTROLLERS]
     removed = 0
-    for folder in [*parents, ROOT]:
-        prefix = "grader-jail-" if folder == ROOT else "jail-"
+    for folder, prefix in [*folders, (ROOT, V2_PREFIX + JAIL_PREFIX)]:
         with contextlib.suppress(OSError):
             for group in folder.iterdir():
                 pid = group.name.removeprefix(prefix)
@@ -56,8 +63,8 @@ class Cgroup:
     @classmethod
     def _create_v1(cls, name: str, memory_bytes: int, pids: int) -> Cgroup:
         dirs = {
-            "memory": ROOT / "memory" / "grader" / name,
-            "pids": ROOT / "pids" / "grader" / name,
+            "memory": ROOT / "memory" / V1_PARENT / name,
+            "pids": ROOT / "pids" / V1_PARENT / name,
         }
         made = cls(dirs, v2=False)
         try:
@@ -78,7 +85,7 @@ class Cgroup:
 
     def _limit_cpu_v1(self, name: str) -> None:
         """One CPU at most, so that a jail's spinning children cannot starve a neighbour."""
-        cpu = ROOT / "cpu" / "grader" / name
+        cpu = ROOT / "cpu" / V1_PARENT / name
         try:
             cpu.mkdir(parents=True, exist_ok=True)
             (cpu / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
@@ -91,7 +98,7 @@ class Cgroup:
 
     @classmethod
     def _create_v2(cls, name: str, memory_bytes: int, pids: int) -> Cgroup:
-        d = ROOT / f"grader-{name}"
+        d = ROOT / f"{V2_PREFIX}{name}"
         d.mkdir()
         made = cls({"memory": d, "pids": d}, v2=True)
         try:

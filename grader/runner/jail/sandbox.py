@@ -36,7 +36,7 @@ if sys.platform != "win32":  # the portable (spawned) jail imports this module o
 from grader.runner import _linux
 from grader.runner.host import machine_max_level
 from grader.runner.jail import landlock, seccomp, uids
-from grader.runner.jail.cgroups import Cgroup
+from grader.runner.jail.cgroups import Cgroup, jail_group
 from grader.runner.limits import LEVELS, JailSpec, rank
 
 JAIL_WORK = "/home/student"
@@ -82,7 +82,7 @@ def outer_setup(spec: JailSpec, *, fall_back: bool = True) -> Outer | None:
         )
         cgroup = (
             Cgroup.create(
-                f"jail-{os.getpid()}",
+                jail_group(os.getpid()),
                 spec.limits.memory_mb * 2**20,
                 spec.limits.processes,
             )

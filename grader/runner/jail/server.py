@@ -41,8 +41,8 @@ def run_jail(spec: JailSpec, outer: Outer, sock_fd: int, out_w: int, go_r: int =
         os.dup2(out_w, 2)
         prepared = inner_prepare(spec, outer)
         if go_r >= 0:
-            request = spares.read_go(go_r)
-            if request is None or not spares.fits(spec, request):
+            request = spares.read_go(go_r)  # the zygote sends only a request that fits
+            if request is None:
                 os._exit(0)  # discarded unused
             spec = request
         work = inner_finish(spec, outer, prepared, keep_fds=[sock_fd])

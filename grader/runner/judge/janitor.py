@@ -12,7 +12,7 @@ import shutil
 import threading
 from pathlib import Path
 
-_todo: queue.Queue[Path | None] = queue.Queue()
+_todo: queue.Queue[Path] = queue.Queue()
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
@@ -36,7 +36,6 @@ def _work() -> None:
     while True:
         folder = _todo.get()
         try:
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
         finally:
             _todo.task_done()
