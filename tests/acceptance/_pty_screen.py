@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -47,31 +48,29 @@ class PtyScreen:
 
     def wait(self, *wanted: str, timeout: float = 20) -> str:
         """Read output until every ``wanted`` text is on the screen at once."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            self.pump()
-            screen = self.text()
-            if all(w in screen for w in wanted):
-                self.pump(0.2)  # the rest of this redraw
-                return self.text()
-            if not self.child.isalive():
-                self.pump()
-                break
-        raise AssertionError(f"never showed {wanted!r} on screen:\n{self.text()}")
+        if not self._read_until(lambda: all(w in self.text() for w in wanted), timeout):
+            raise AssertionError(f"never showed {wanted!r} on screen:\n{self.text()}")
+        return self.text()
 
     def wait_written(self, wanted: str, timeout: float = 20) -> None:
         """Read output until ``wanted`` was written, even if a later screen covers it
         (a message on the main screen is hidden as soon as a pager opens)."""
+        if not self._read_until(lambda: wanted in self.raw, timeout):
+            raise AssertionError(f"never wrote {wanted!r}; the screen:\n{self.text()}")
+
+    def _read_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Read output until ``done()`` (then the rest of that redraw too), the program
+        ends, or ``timeout`` passes; whether ``done()`` came true."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.pump()
-            if wanted in self.raw:
-                self.pump(0.2)
-                return
+            if done():
+                self.pump(0.2)  # the rest of this redraw
+                return True
             if not self.child.isalive():
                 self.pump()
-                break
-        raise AssertionError(f"never wrote {wanted!r}; the screen:\n{self.text()}")
+                return False
+        return False
 
     def send(self, keys: str) -> None:
         self.child.send(keys)

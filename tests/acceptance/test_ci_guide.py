@@ -258,14 +258,9 @@ def test_the_guide_works_after_a_plain_install(installed: Path, tmp_path: Path) 
 
 
 def readme_commands() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = []
-    for block in re.findall(r"```console\n(.*?)```", text, re.S):
-        for line in block.splitlines():
-            command = line.split("#", 1)[0].strip()
-            if command.startswith("grader exercise "):
-                found.append(command.replace(" --watch", ""))  # one run, not a watcher
-    return found
+    from tests.acceptance.test_exercise_docs import readme_console_commands
+
+    return [c for c in readme_console_commands() if c.startswith("grader exercise ")]
 
 
 @pytest.mark.slow

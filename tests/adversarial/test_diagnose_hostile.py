@@ -10,16 +10,13 @@ they contain.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from grader.exercise.load import load_exercise
-from grader.report.model import Result
 from grader.runner.judge import Grader
+from tests.adversarial._judged import failing, grade_source, warm_grader
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = REPO / "exercises" / "diagnose-stalled-network"
@@ -115,36 +112,19 @@ def diagnose(grad_norms, changes, losses):
 
 @pytest.fixture(scope="module")
 def grader() -> Iterator[Grader]:
-    g = Grader(load_exercise(EXERCISE))
-    try:
-        yield g
-    finally:
-        g.close()
-
-
-def _grade(grader: Grader, source: str) -> Result:
-    folder = Path(tempfile.mkdtemp(prefix="hostile-diagnose-"))
-    try:
-        (folder / "diagnose.py").write_text(source)
-        return grader.grade(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _failing(result: Result) -> set[str]:
-    return {str(t.id).split("::")[-1] for t in result.tests if t.status != "passed"}
+    yield from warm_grader(EXERCISE)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_diagnosis_submission(grader: Grader, name: str) -> None:
     source, (fails, score) = HOSTILE[name]
-    result = _grade(grader, source)
-    assert _failing(result) == fails, [(t.id, t.status, t.message) for t in result.tests]
+    result = grade_source(grader, source)
+    assert failing(result) == fails, [(t.id, t.status, t.message) for t in result.tests]
     assert result.score == score
     assert "12/12 passed" not in "".join(t.message or "" for t in result.tests)
 
 
 def test_the_reference_gets_full_marks_beside_them(grader: Grader) -> None:
     """The control: the same warm judge gives the honest solution every point."""
-    result = _grade(grader, SOLUTION)
-    assert _failing(result) == set() and result.score == result.max_score == 12.0
+    result = grade_source(grader, SOLUTION)
+    assert failing(result) == set() and result.score == result.max_score == 12.0

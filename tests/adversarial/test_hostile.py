@@ -179,22 +179,27 @@ def _uid(pid: int) -> int | None:
     return None
 
 
+def spare_trees(zygote: int) -> list[set[int]]:
+    """The zygote's spares now (see grader/runner/jail/spares.py): each supervisor with its
+    waiting jail, all still root, which no jail that ran student code is at the
+    ``namespaces`` level (each gets a uid of its own first)."""
+    trees = []
+    for child in (p for p in _descendants(zygote) if _parent(p) == zygote):
+        tree = {child, *_descendants(child)}
+        if len(tree) == 2 and all(_uid(p) == 0 for p in tree):
+            trees.append(tree)
+    return trees
+
+
 def _jails_left(zygote: int) -> set[int]:
-    """The zygote's descendants, but for its spare jails (see grader/runner/jail/spares.py):
-    a spare is a supervisor whose whole tree still runs as root, which no jail that ran
-    student code does at the ``namespaces`` level (each gets a uid of its own first), and
-    the zygote keeps at most ``spares.COUNT`` of them."""
+    """The zygote's descendants, but for its spare jails, of which it keeps at most
+    ``spares.COUNT``."""
     from grader.runner.jail import spares
 
     left = _descendants(zygote)
-    children = {p for p in left if _parent(p) == zygote}
-    spare_trees = []
-    for child in children:
-        tree = _descendants(child)
-        if len(tree) == 1 and all(_uid(p) == 0 for p in {child, *tree}):
-            spare_trees.append({child, *tree})
-    assert len(spare_trees) <= spares.COUNT, spare_trees
-    for tree in spare_trees:
+    spares_now = spare_trees(zygote)
+    assert len(spares_now) <= spares.COUNT, spares_now
+    for tree in spares_now:
         left -= tree
     return left
 

@@ -28,7 +28,7 @@ from grader.runner.jail import spares
 from grader.runner.judge import Grader
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_hostile import _descendants, _jails_left, _parent, _uid
+from test_hostile import _jails_left, spare_trees
 
 ROOT_ = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(
@@ -96,16 +96,6 @@ def message(result: Result) -> str:
 
 def full(result: Result) -> bool:
     return result.score == result.max_score > 0
-
-
-def spare_trees(zygote: int) -> list[set[int]]:
-    """The zygote's spares now: each supervisor with its waiting jail, all still root."""
-    trees = []
-    for child in (p for p in _descendants(zygote) if _parent(p) == zygote):
-        tree = {child, *_descendants(child)}
-        if len(tree) == 2 and all(_uid(p) == 0 for p in tree):
-            trees.append(tree)
-    return trees
 
 
 def wait_for_spares(zygote: int, count: int = spares.COUNT) -> list[set[int]]:

@@ -9,16 +9,13 @@ something outside the vocabulary.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from grader.exercise.load import load_exercise
-from grader.report.model import Result
 from grader.runner.judge import Grader
+from tests.adversarial._judged import failing, grade_source, warm_grader
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = REPO / "exercises" / "fix-stalled-network"
@@ -156,39 +153,22 @@ torch.use_deterministic_algorithms = lambda *a, **k: None
 
 @pytest.fixture(scope="module")
 def grader() -> Iterator[Grader]:
-    g = Grader(load_exercise(EXERCISE))
-    try:
-        yield g
-    finally:
-        g.close()
-
-
-def _grade(grader: Grader, source: str) -> Result:
-    folder = Path(tempfile.mkdtemp(prefix="hostile-training-"))
-    try:
-        (folder / "network.py").write_text(source)
-        return grader.grade(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _failing(result: Result) -> set[str]:
-    return {str(t.id).split("::")[-1] for t in result.tests if t.status != "passed"}
+    yield from warm_grader(EXERCISE)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_training_submission(grader: Grader, name: str) -> None:
     source, (fails, score) = HOSTILE[name]
-    result = _grade(grader, source)
-    assert _failing(result) == fails, [(t.id, t.status, t.message) for t in result.tests]
+    result = grade_source(grader, source)
+    assert failing(result) == fails, [(t.id, t.status, t.message) for t in result.tests]
     assert result.score == score
 
 
 def test_the_judge_trains_the_same_after_a_patching_jail(grader: Grader) -> None:
     """The monkeypatching submission changes nothing in the judge: the starter's own
     messages (its accuracy and gradient ratio) come back word for word."""
-    honest = _grade(grader, STARTER)
-    patched = _grade(
+    honest = grade_source(grader, STARTER)
+    patched = grade_source(
         grader, HOSTILE["monkeypatching torch's optimizer, loss and autograd in the jail"][0]
     )
     assert [t.message for t in patched.tests] == [t.message for t in honest.tests]
